@@ -1,4 +1,6 @@
 using Flywheel.Contracts.Cli;
+using Flywheel.Operator.Crds;
+using Flywheel.Operator.Crds.Validation;
 
 namespace Flywheel.Operator;
 
@@ -12,6 +14,10 @@ internal static class OperatorCli
           flywheel-operator <command> [options]
 
         Commands:
+          crds [--output DIR]  Generate the CustomResourceDefinitions from the API types: one
+                               file per kind into DIR, or one YAML stream on stdout.
+          validate FILE...     Check Flywheel manifests against the CRD schemas and CEL rules
+                               offline; prints each error with its field path (exit 1 if any).
           version              Print the operator version.
           help                 Print this help.
 
@@ -20,5 +26,8 @@ internal static class OperatorCli
 
         """;
 
-    public static CommandDispatcher Create() => new("flywheel-operator", Usage);
+    public static CommandDispatcher Create() =>
+        new CommandDispatcher("flywheel-operator", Usage)
+            .Add("crds", CrdsCommand.RunAsync)
+            .Add("validate", ValidateCommand.RunAsync);
 }
