@@ -1,0 +1,26 @@
+namespace Flywheel.InferenceServer.Pipeline;
+
+/// <summary>
+/// Post-processed results of one ONNX Runtime run: class index and per-class probabilities (classification)
+/// or values (regression), and the prediction id of every row.
+/// </summary>
+internal sealed class PredictionBatch(int rows, int classCount)
+{
+    public int Rows { get; } = rows;
+
+    public int ClassCount { get; } = classCount;
+
+    /// <summary>Predicted class per row (classification).</summary>
+    public int[] ClassIndex { get; } = classCount > 0 ? new int[rows] : [];
+
+    /// <summary>Row-major [rows, classes] probabilities (classification).</summary>
+    public float[] Probabilities { get; } = classCount > 0 ? new float[rows * classCount] : [];
+
+    /// <summary>Predicted value per row (regression).</summary>
+    public double[] Values { get; } = classCount > 0 ? [] : new double[rows];
+
+    public string[] Ids { get; } = new string[rows];
+}
+
+/// <summary>One request's rows of a (possibly merged) batch.</summary>
+internal readonly record struct PredictionSlice(PredictionBatch Batch, int Offset, int Rows);

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Flywheel.InferenceServer.Pipeline;
+
+namespace Flywheel.InferenceServer.Protocol;
+
+/// <summary>Decodes a V2 tensor's <c>data</c> (flat or nested, row-major) into a feature column, checking every element.</summary>
+internal static class TensorData
+{
+    public static void Read(ref Utf8JsonReader reader, FeatureSpec feature, string datatype, FeatureBatch batch, string what)
+    {
+        var kind = datatype switch
+        {
+            "FP32" or "FP64" or "INT32" or "INT64" or "BOOL" or "INT8" or "INT16" or "UINT8" or "UINT16" or "UINT32" or "UINT64" => datatype,
+            "BYTES" => datatype,
+            _ => throw ProtocolException.BadRequest($"{what} has datatype \"{datatype}\", which is not supported; use {V2RequestReader.SupportedDatatypes}"),
+        };
+        if (feature.IsNumeric && kind == "BYTES")
+        {
+            throw ProtocolException.BadRequest($"{what} has datatype BYTES but feature '{feature.Name}' is numeric; send FP32, FP64, INT32 or INT64");
+        }
+
+        if (!feature.IsNumeric && kind != "BYTES")
+        {
+            throw ProtocolException.BadRequest($"{what} has datatype {kind} but feature '{feature.Name}' is categorical; send BYTES (strings)");
+        }
+
+        var count = 0;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw ProtocolException.BadRequest($"{what}: \"data\" must be an array of {batch.Rows} values");
+        }
+
+        ReadArray(ref reader, feature, kind, batch, what, ref count);
+        if (count != batch.Rows)
+        {
+            throw ProtocolException.BadRequest($"{what} has {count} values but its shape says {batch.Rows} rows; the data length must equal the shape's product");
+        }
+    }
+
+    private static void ReadArray(ref Utf8JsonReader reader, FeatureSpec feature, string kind, FeatureBatch batch, string what, ref int count)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                ReadArray(ref reader, feature, kind, batch, what, ref count);
+                continue;
+            }
+
+            if (count >= batch.Rows)
+            {
+                throw ProtocolException.BadRequest($"{what} has more values than its shape's {batch.Rows} rows; the data length must equal the shape's product");
+            }
+
+            if (feature.IsNumeric)
+            {
+                batch.Numeric[feature.Index]![count] = Number(ref reader, kind, $"{what} element {count}");
+            }
+            else
+            {
+                batch.Text[feature.Index]![count] = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Null => null,
+                    _ => throw ProtocolException.BadRequest($"{what} element {count} is {Describe(ref reader)}; BYTES data must be strings (null for a missing value)"),
+                };
+            }
+
+            count++;
+        }
+    }
+
+    /// <summary>A finite number of the datatype, or NaN for null (a missing value).</summary>
+    public static double Number(ref Utf8JsonReader reader, string kind, string what)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return double.NaN;
+            case JsonTokenType.True or JsonTokenType.False when kind == "BOOL":
+                return reader.TokenType == JsonTokenType.True ? 1 : 0;
+            case JsonTokenType.Number:
+                if (kind.StartsWith("INT", StringComparison.Ordinal) || kind.StartsWith("UINT", StringComparison.Ordinal))
+                {
+                    return reader.TryGetInt64(out var whole)
+                        ? whole
+                        : throw ProtocolException.BadRequest($"{what} is {Describe(ref reader)}; {kind} needs whole numbers");
+                }
+
+                if (!reader.TryGetDouble(out var value) || !double.IsFinite(value) || (kind == "FP32" && !float.IsFinite((float)value)))
+                {
+                    throw ProtocolException.BadRequest($"{what} is {Describe(ref reader)}, which is out of range for {kind}; send a finite number");
+                }
+
+                return value;
+            case JsonTokenType.String:
+                var text = reader.GetString();
+                if (text is "NaN" or "Infinity" or "-Infinity" or "inf" or "-inf" or "nan")
+                {
+                    throw ProtocolException.BadRequest($"{what} is \"{text}\"; NaN and Infinity are not accepted, send a finite number (null for a missing value)");
+                }
+
+                throw ProtocolException.BadRequest($"{what} is a string ({Quote(text)}); {kind} needs numbers");
+            default:
+                throw ProtocolException.BadRequest($"{what} is {Describe(ref reader)}; {kind} needs numbers (null for a missing value)");
+        }
+    }
+
+    public static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => $"a string ({Quote(reader.GetString())})",
+        JsonTokenType.Number => $"the number {System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.Null => "null",
+        _ => reader.TokenType.ToString(),
+    };
+
+    private static string Quote(string? text) => text is null ? "null" : "\"" + (text.Length > 40 ? text[..40] + "…" : text) + "\"";
+}
