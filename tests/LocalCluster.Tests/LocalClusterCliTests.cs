@@ -1,6 +1,6 @@
 using Flywheel.Testing;
 
-namespace Flywheel.LocalCluster.Tests;
+namespace Flywheel.ApiServer.Tests;
 
 public sealed class LocalClusterCliTests
 {

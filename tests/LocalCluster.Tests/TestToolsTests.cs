@@ -1,6 +1,6 @@
 using Flywheel.Testing;
 
-namespace Flywheel.LocalCluster.Tests;
+namespace Flywheel.ApiServer.Tests;
 
 /// <summary>The clients that judge LocalCluster's fidelity are installed at the versions the tests expect.</summary>
 public sealed class TestToolsTests
