@@ -1,5 +1,9 @@
+using Flywheel.Operator.Runtime.Api;
+using Flywheel.Operator.Runtime.Events;
 using Flywheel.Operator.Runtime.Informers;
 using Flywheel.Operator.Runtime.Reconciliation;
+using Flywheel.Operator.Runtime.Resilience;
+using Flywheel.Operator.Runtime.Status;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +14,8 @@ namespace Flywheel.Operator.Runtime.Controllers;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// The runtime's shared services. Needs an <see cref="IKubernetes"/> registration; adds the system clock,
+    /// The runtime's shared services (API wrapper, status writer, event recorder, controller manager).
+    /// Needs an <see cref="IKubernetes"/> registration; adds the system clock,
     /// the default Prometheus registry and default <see cref="ControllerOptions"/> unless already registered.
     /// </summary>
     public static IServiceCollection AddControllerRuntime(this IServiceCollection services)
@@ -21,6 +26,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<OperatorMetrics>();
         services.TryAddSingleton<IResourceApis>(sp => new KubernetesResourceApis(sp.GetRequiredService<IKubernetes>()));
         services.TryAddSingleton<ControllerManager>();
+        services.TryAddSingleton(new ResilienceOptions());
+        services.TryAddSingleton(sp => new KubeApi(
+            sp.GetRequiredService<IResourceApis>(),
+            KubernetesResilience.CreatePipeline(sp.GetRequiredService<ResilienceOptions>(), sp.GetRequiredService<TimeProvider>())));
+        services.TryAddSingleton<StatusWriter>();
+        services.TryAddSingleton<EventRecorder>();
         return services;
     }
 

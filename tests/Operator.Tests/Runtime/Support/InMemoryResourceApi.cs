@@ -172,8 +172,13 @@ internal sealed class InMemoryResourceApi<T> : IResourceApi<T> where T : class, 
         return Task.FromResult(Put(obj));
     }
 
-    public Task<T> PatchStatusAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
+    public List<string> StatusPatches { get; } = [];
+
+    public Task<T> PatchStatusAsync(string @namespace, string name, V1Patch patch, CancellationToken cancellationToken)
+    {
+        StatusPatches.Add((string)patch.Content);
+        return ReadAsync(@namespace, name, cancellationToken);
+    }
 
     private void Publish(WatchEventType type, T obj)
     {
