@@ -1,0 +1,61 @@
+using Flywheel.InferenceServer.Tests.Support;
+
+namespace Flywheel.InferenceServer.Tests.Runtime;
+
+[Collection(ServerCollection.Name)]
+public sealed class HotReloadTests(ModelStore store)
+{
+    [Fact]
+    public async Task A_new_version_is_swapped_in_under_load_without_failing_a_request_and_a_tampered_one_is_refused()
+    {
+        var dir = store.CopyBinary();
+        TestModels.Write(dir, TestModelKind.Binary, "1.1");
+        var pointer = Path.Combine(dir, "current");
+        File.WriteAllText(pointer, "1.0\n");
+        await using var server = await TestServer.StartAsync(dir, configure: o => o with { ModelVersion = null, VersionFile = pointer, ReloadInterval = TimeSpan.FromMilliseconds(100) });
+        var first = server.App.State.Models.Current!;
+        Assert.Equal("1.0", first.Version);
+
+        using var stop = new CancellationTokenSource();
+        var statuses = new List<int>();
+        var load = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var (status, _) = await server.PostAsync("/v2/models/movies/predict", TestServer.RecordsBody((40, 50_000, "drama")));
+                lock (statuses)
+                {
+                    statuses.Add(status);
+                }
+            }
+        });
+
+        File.WriteAllText(pointer, "1.1\n");
+        await Eventually(async () => (await server.GetAsync("/v2/models/movies")).Body!["versions"]![0]!.GetValue<string>() == "1.1");
+        await first.Disposed.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // 2.0 claims a digest its model.onnx does not have.
+        var tampered = TestModels.Write(dir, TestModelKind.Binary, "2.0");
+        await File.AppendAllTextAsync(Path.Combine(tampered, "model.onnx"), "x");
+        File.WriteAllText(pointer, "2.0");
+        await Eventually(async () => (await server.MetricsAsync()).Contains("flywheel_model_load_failures_total{namespace=\"default\",model=\"movies\",version=\"2.0\",reason=\"sha256_mismatch\"} 1"));
+        await stop.CancelAsync();
+        await load;
+
+        Assert.Equal("1.1", server.App.State.Models.Current!.Version);
+        Assert.True(statuses.Count > 5, $"only {statuses.Count} requests ran during the swap");
+        Assert.All(statuses, s => Assert.Equal(200, s));
+        var (_, body) = await server.PostAsync("/v2/models/movies/infer", TestServer.V2Body((40, 50_000, "drama")));
+        Assert.Equal("1.1", body!["model_version"]!.GetValue<string>());
+    }
+
+    internal static async Task Eventually(Func<Task<bool>> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(50);
+        }
+    }
+}
