@@ -54,6 +54,9 @@ public sealed record ModelManifest
 
     /// <summary>Permutation importance on the holdout: drop of the objective metric per feature.</summary>
     public IReadOnlyDictionary<string, double> FeatureImportance { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Rows loaded, cleaned, resolved and validated on; null from trainers that do not report it.</summary>
+    public TrainingDataRecord? TrainingData { get; init; }
 }
 
 /// <summary>Which model and version an artifact is.</summary>

@@ -138,8 +138,8 @@ public sealed record LabelConflictSpec
     /// <summary><c>majority</c>, <c>drop</c> or <c>fail</c>.</summary>
     public string Policy { get; init; } = "majority";
 
-    /// <summary>Largest tolerated share of rows in conflicting groups; above it the run fails.</summary>
-    public double MaxRate { get; init; } = 1.0;
+    /// <summary>Largest tolerated share of rows in conflicting groups; above it the run fails. Default: 0 for <c>fail</c>, 1 otherwise.</summary>
+    public double? MaxRate { get; init; }
 }
 
 public sealed record PromotionSpec

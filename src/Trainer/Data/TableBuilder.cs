@@ -1,0 +1,133 @@
+using System.Globalization;
+
+namespace Flywheel.Trainer.Data;
+
+/// <summary>
+/// Accumulates rows of the requested columns from any reader, parsing numbers as they arrive so that a
+/// bad cell is reported with its column and row.
+/// </summary>
+internal sealed class TableBuilder
+{
+    private readonly IReadOnlyList<ColumnRequest> _requests;
+    private readonly List<double>[] _numbers;
+    private readonly List<string?>[] _texts;
+    private readonly List<string> _origins = [];
+    private readonly Dictionary<string, string> _interned = new(StringComparer.Ordinal);
+
+    public TableBuilder(IReadOnlyList<ColumnRequest> requests)
+    {
+        _requests = requests;
+        _numbers = [.. requests.Select(r => r.Numeric ? new List<double>() : null!)];
+        _texts = [.. requests.Select(r => r.Numeric ? null! : new List<string?>())];
+    }
+
+    public IReadOnlyList<ColumnRequest> Requests => _requests;
+
+    public int RowCount => _origins.Count;
+
+    /// <summary>Adds one row; <paramref name="cells"/> follow <see cref="Requests"/>; null or empty is missing.</summary>
+    public void AddText(ReadOnlySpan<string?> cells, string origin)
+    {
+        for (var i = 0; i < _requests.Count; i++)
+        {
+            var cell = cells[i];
+            if (_requests[i].Numeric)
+            {
+                _numbers[i].Add(ParseNumber(cell, _requests[i], origin));
+            }
+            else
+            {
+                _texts[i].Add(IsMissingText(cell) ? null : Intern(cell!));
+            }
+        }
+
+        _origins.Add(origin);
+    }
+
+    /// <summary>Adds one row of already-typed values (Parquet, JSON): double, string, bool or null.</summary>
+    public void AddValues(ReadOnlySpan<object?> cells, string origin)
+    {
+        for (var i = 0; i < _requests.Count; i++)
+        {
+            var cell = cells[i];
+            if (_requests[i].Numeric)
+            {
+                _numbers[i].Add(cell switch
+                {
+                    null => double.NaN,
+                    double d => d,
+                    bool b => b ? 1 : 0,
+                    string s => ParseNumber(s, _requests[i], origin),
+                    _ => ParseNumber(Convert.ToString(cell, CultureInfo.InvariantCulture), _requests[i], origin),
+                });
+            }
+            else
+            {
+                var text = cell switch
+                {
+                    null => null,
+                    string s => s,
+                    bool b => b ? "true" : "false",
+                    double d => d.ToString("R", CultureInfo.InvariantCulture),
+                    _ => Convert.ToString(cell, CultureInfo.InvariantCulture),
+                };
+                _texts[i].Add(IsMissingText(text) ? null : Intern(text!));
+            }
+        }
+
+        _origins.Add(origin);
+    }
+
+    public DataTable Build()
+    {
+        var columns = new List<DataColumn>();
+        for (var i = 0; i < _requests.Count; i++)
+        {
+            columns.Add(_requests[i].Numeric
+                ? new NumericColumn(_requests[i].Name, [.. _numbers[i]])
+                : new TextColumn(_requests[i].Name, [.. _texts[i]]));
+        }
+
+        return new DataTable(columns, [.. _origins]);
+    }
+
+    internal static bool IsMissingText(string? cell) =>
+        cell is null || cell.Length == 0 || cell is "NA" or "null" or "NULL" or "NaN";
+
+    private static double ParseNumber(string? cell, ColumnRequest request, string origin)
+    {
+        if (IsMissingText(cell))
+        {
+            return double.NaN;
+        }
+
+        if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            return value;
+        }
+
+        var fix = request.Role == "label"
+            ? "fix the value, or use a classification task for a text label"
+            : $"fix the value, or declare '{request.Name}' as type categorical in data.features";
+        throw new TrainingInputException(
+            $"column '{request.Name}', row {origin}: expected a number, got \"{Truncate(cell!)}\"; {fix}");
+    }
+
+    private string Intern(string value)
+    {
+        if (_interned.TryGetValue(value, out var existing))
+        {
+            return existing;
+        }
+
+        // Bounded: high-cardinality columns would otherwise make the table a copy of every cell.
+        if (_interned.Count < 100_000)
+        {
+            _interned[value] = value;
+        }
+
+        return value;
+    }
+
+    internal static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}
