@@ -95,7 +95,7 @@ internal static class FieldSet
             return [];
         }
 
-        if (type.MergeKeys is not null && (field == "finalizers"))
+        if (schema is null && field == "finalizers")
         {
             return [];
         }

@@ -21,6 +21,18 @@ internal static class KindRules
                 next["status"] = CrdStatus(next, ObjectMeta.Timestamp(time.GetUtcNow()), before?["status"] as JsonObject);
             }
         }
+        else if (type.StorageKey == "/secrets" && next["stringData"] is JsonObject stringData)
+        {
+            // The API server folds stringData into data (base64) on every write and never stores it.
+            var data = next["data"] as JsonObject ?? [];
+            foreach (var (key, value) in stringData)
+            {
+                data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((string?)value ?? string.Empty));
+            }
+
+            next["data"] = data;
+            next.Remove("stringData");
+        }
         else if (type.StorageKey == "/namespaces" && before is null)
         {
             next["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
