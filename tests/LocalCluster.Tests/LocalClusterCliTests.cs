@@ -32,4 +32,22 @@ public sealed class LocalClusterCliTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("unknown command \"no-such-command\"", result.Stderr);
     }
+
+    [Fact]
+    public async Task Serve_rejects_a_port_out_of_range_naming_the_option()
+    {
+        var result = await CliHarness.RunAsync(LocalClusterCli.Create(), "serve", "--port", "70000");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--port must be between 0 and 65535, got 70000", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_rejects_unknown_options()
+    {
+        var result = await CliHarness.RunAsync(LocalClusterCli.Create(), "--prot", "6443");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("unknown option --prot", result.Stderr);
+    }
 }

@@ -22,7 +22,7 @@ internal static class MergePatch
             else
             {
                 var current = result[name];
-                result.Remove(name);
+                result[name] = null;
                 result[name] = Apply(current, value);
             }
         }

@@ -84,7 +84,7 @@ internal static class StrategicMergePatch
             }
 
             var current = target[name];
-            target.Remove(name);
+            target[name] = null;
             target[name] = Merge(name, current, value, patch[SetElementOrder + name] as JsonArray);
         }
 
