@@ -87,7 +87,7 @@ public static class TrainerRunner
         if (valid.Task != ModelTask.Regression)
         {
             (clean, conflicts) = log.Step("label conflicts", () => LabelConflicts.Resolve(clean, valid.Features, valid.LabelColumn, spec.Training.LabelConflicts.Policy, spec.Training.LabelConflicts.MaxRate), r =>
-                $"{r.Report.Rows} rows in {r.Report.Groups} conflicting groups ({r.Report.Rate.ToString("P2", CultureInfo.InvariantCulture)}), policy {r.Report.Policy}: {r.Report.Relabelled} relabelled, {r.Report.Dropped} dropped{(r.Report.Examples.Count > 0 ? "; e.g. " + r.Report.Examples[0] : "")}");
+                $"{r.Report.Rows} rows in {r.Report.Groups} conflicting groups ({LabelConflicts.Percent(r.Report.Rate)}), policy {r.Report.Policy}: {r.Report.Relabelled} relabelled, {r.Report.Dropped} dropped{(r.Report.Examples.Count > 0 ? "; e.g. " + r.Report.Examples[0] : "")}");
         }
 
         var label = LabelSet.Create(clean, valid.LabelColumn, valid.Task);

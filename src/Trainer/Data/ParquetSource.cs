@@ -66,7 +66,7 @@ internal static class ParquetSource
     private static async Task<object?[]> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int count, string file, CancellationToken cancellationToken)
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[count];
             await group.ReadAsync(field, values.AsMemory(), null, cancellationToken);

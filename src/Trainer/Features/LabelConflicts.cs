@@ -51,7 +51,7 @@ internal static class LabelConflicts
         if (rate > limit)
         {
             throw new TrainingInputException(
-                $"label conflicts: {conflictRows} of {table.RowCount} rows ({rate:P2}) in {conflicting.Count} groups of identical features disagree on '{labelColumn}', above training.labelConflicts.maxRate {limit:P2}; " +
+                $"label conflicts: {conflictRows} of {table.RowCount} rows ({Percent(rate)}) in {conflicting.Count} groups of identical features disagree on '{labelColumn}', above training.labelConflicts.maxRate {Percent(limit)}; " +
                 $"examples: {string.Join("; ", examples)}. Fix the labels, or set training.labelConflicts.policy to majority or drop with a higher maxRate");
         }
 
@@ -83,6 +83,8 @@ internal static class LabelConflicts
 
         return (table.Replace(new TextColumn(labelColumn, values)), new ConflictReport(conflicting.Count, conflictRows, rate, examples, policy, relabelled, 0));
     }
+
+    public static string Percent(double rate) => (rate * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
 
     private static string Describe(List<int> rows, DataColumn[] columns, TextColumn label, DataTable table)
     {
