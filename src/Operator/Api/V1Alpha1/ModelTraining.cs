@@ -97,8 +97,11 @@ public sealed class HyperparameterSpace
     /// <summary>Upper end of a numeric range.</summary>
     public double? Max { get; set; }
 
-    /// <summary>How a range is sampled: linear, or log (even spread of orders of magnitude, for learning rates).</summary>
-    [Default(RangeScale.Linear)]
+    /// <summary>
+    /// How a range is sampled: linear (when unset), or log (even spread of orders of magnitude, for
+    /// learning rates). No schema default: a default inside a list item would make every
+    /// <c>kubectl apply</c> of an unchanged Model report it as configured.
+    /// </summary>
     public RangeScale? Scale { get; set; }
 }
 
