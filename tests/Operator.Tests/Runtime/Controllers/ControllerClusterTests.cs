@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Flywheel.ApiServer;
+using Flywheel.Operator.Runtime;
+using Flywheel.Operator.Runtime.Api;
+using Flywheel.Operator.Runtime.Controllers;
+using Flywheel.Operator.Runtime.Reconciliation;
+using Flywheel.Operator.Runtime.Resilience;
+using Flywheel.Operator.Tests.Runtime.Support;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
+
+namespace Flywheel.Operator.Tests.Runtime.Controllers;
+
+/// <summary>A controller against a real API server (LocalCluster): apply children, watch them, survive faults.</summary>
+public sealed class ControllerClusterTests
+{
+    [Fact]
+    public async Task Applies_children_through_faults_and_reconciles_the_owner_when_a_child_changes()
+    {
+        await using var cluster = await LocalCluster.StartAsync();
+        using var client = new Kubernetes(cluster.ClientConfiguration);
+        var log = new ConcurrentQueue<string>();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IKubernetes>(client);
+        services.AddSingleton(Metrics.NewCustomRegistry());
+        services.AddSingleton(new ResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxRetryAttempts = 5 });
+        services.AddSingleton(new ControllerOptions { Namespaces = ["default"], Workers = 2 });
+        services.AddSingleton(log);
+        services.AddController<V1ConfigMap, JobOwnerReconciler>().Owns<V1Job>();
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+
+        // The first two applies of the child fail with 500s; the API wrapper's retries must absorb them.
+        cluster.Faults.FailNext("patch", "jobs", count: 2, statusCode: 503);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "model-a", NamespaceProperty = "default" } }, "default");
+        using var cts = new CancellationTokenSource();
+        var run = manager.RunAsync(cts.Token);
+
+        await Eventually.True(() => log.Contains("applied default/model-a"), "the child is applied");
+        Assert.Equal(0, cluster.Faults.Pending);
+        var job = await client.BatchV1.ReadNamespacedJobAsync("model-a-train", "default");
+        var owner = Assert.Single(job.Metadata.OwnerReferences);
+        Assert.True(owner.Controller);
+        Assert.Equal("model-a", owner.Name);
+        Assert.Contains(job.Metadata.ManagedFields, f => f.Manager == KubeApi.FieldManager && f.Operation == "Apply");
+
+        // A change made to the child by someone else brings the owner back to reconcile.
+        var before = log.Count(l => l == "reconcile default/model-a");
+        await client.BatchV1.PatchNamespacedJobAsync(
+            new V1Patch("""{"metadata":{"labels":{"touched":"yes"}}}""", V1Patch.PatchType.MergePatch), "model-a-train", "default");
+        await Eventually.True(() => log.Count(l => l == "reconcile default/model-a") > before, "the child change enqueues its owner");
+
+        await cts.CancelAsync();
+        await run;
+    }
+
+    internal sealed class JobOwnerReconciler(KubeApi api, ConcurrentQueue<string> log) : IReconciler<V1ConfigMap>
+    {
+        public async Task<ReconcileResult> ReconcileAsync(V1ConfigMap entity, CancellationToken cancellationToken)
+        {
+            var key = ObjectKey.From(entity);
+            log.Enqueue($"reconcile {key}");
+            await api.ApplyAsync(
+                new V1Job
+                {
+                    Metadata = new V1ObjectMeta
+                    {
+                        Name = $"{entity.Metadata.Name}-train",
+                        NamespaceProperty = entity.Metadata.NamespaceProperty,
+                        OwnerReferences =
+                        [
+                            new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = entity.Metadata.Name, Uid = entity.Metadata.Uid, Controller = true, BlockOwnerDeletion = true },
+                        ],
+                    },
+                    Spec = new V1JobSpec
+                    {
+                        Template = new V1PodTemplateSpec
+                        {
+                            Spec = new V1PodSpec { RestartPolicy = "Never", Containers = [new V1Container { Name = "trainer", Image = "flywheel/trainer:test" }] },
+                        },
+                    },
+                },
+                cancellationToken);
+            log.Enqueue($"applied {key}");
+            return ReconcileResult.Done;
+        }
+    }
+}
