@@ -91,16 +91,7 @@ internal static class BaselineBuilder
         };
     }
 
-    private static double Quantile(double[] sorted, double q)
-    {
-        if (sorted.Length == 0)
-        {
-            return 0;
-        }
-
-        var position = q * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
-    }
+    /// <summary>The value at rank floor(q·n): an edge is always a training value, so ties stay in one bin.</summary>
+    private static double Quantile(double[] sorted, double q) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))];
 }
