@@ -21,7 +21,9 @@ internal static class Kubeconfig
         current-context: {ContextName}
         users:
         - name: {ContextName}
-          user: {"{}"}
+          user:
+            # Any token: the server does not authenticate; KubernetesClient insists a user has credentials.
+            token: flywheel-local
 
         """;
 

@@ -31,11 +31,10 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly GarbageCollector _collector;
-    private readonly DataDirectory? _data;
     private readonly CancellationTokenSource _stopping;
     private readonly string? _tempDirectory;
 
-    private LocalCluster(WebApplication app, Uri baseUri, string kubeconfigPath, string? tempDirectory, ClusterFaults faults, GarbageCollector collector, DataDirectory? data, CancellationTokenSource stopping, ResourceService service)
+    private LocalCluster(WebApplication app, Uri baseUri, string kubeconfigPath, string? tempDirectory, ClusterFaults faults, GarbageCollector collector, CancellationTokenSource stopping, ResourceService service)
     {
         _app = app;
         BaseUri = baseUri;
@@ -43,7 +42,6 @@ public sealed class LocalCluster : IAsyncDisposable
         _tempDirectory = tempDirectory;
         Faults = faults;
         _collector = collector;
-        _data = data;
         _stopping = stopping;
         Service = service;
     }
@@ -89,7 +87,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 }
             }
 
-            data.Start(store);
+            store.PersistWith(data.Write);
         }
 
         var namespaces = registry.Find(string.Empty, "v1", "namespaces")!;
@@ -130,7 +128,7 @@ public sealed class LocalCluster : IAsyncDisposable
         Kubeconfig.Write(kubeconfig, baseUri);
         var collector = new GarbageCollector(service);
         collector.Start();
-        return new LocalCluster(app, baseUri, kubeconfig, temp, faults, collector, data, stopping, service);
+        return new LocalCluster(app, baseUri, kubeconfig, temp, faults, collector, stopping, service);
     }
 
     public async ValueTask DisposeAsync()
@@ -139,11 +137,6 @@ public sealed class LocalCluster : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _collector.DisposeAsync();
-        if (_data is not null)
-        {
-            await _data.DisposeAsync();
-        }
-
         _stopping.Dispose();
         if (_tempDirectory is not null && Directory.Exists(_tempDirectory))
         {

@@ -4,18 +4,17 @@ using System.Text.Json.Nodes;
 namespace Flywheel.ApiServer.Storage;
 
 /// <summary>
-/// Persistence for standalone mode: one JSON file per object under <c>objects/</c>, each written to a temporary
-/// file and renamed into place, so a kill leaves either the old or the new version, never a torn one. The
-/// highest resourceVersion is kept in <c>revision</c> the same way, so versions keep increasing across restarts.
+/// Persistence for standalone mode: one JSON file per object under <c>objects/</c>, written synchronously with
+/// each commit (before the client gets its answer) to a temporary file that is then renamed into place, so a
+/// killed process leaves either the old or the new version, never a torn one. The resourceVersion of the
+/// last deletion is kept in <c>revision</c> the same way, so versions keep increasing across restarts.
 /// </summary>
-internal sealed class DataDirectory(string root) : IAsyncDisposable
+internal sealed class DataDirectory(string root)
 {
     private readonly string _objects = Path.Combine(root, "objects");
     private readonly string _revisionFile = Path.Combine(root, "revision");
-    private Task? _loop;
-    private Subscription? _subscription;
 
-    /// <summary>Loads every object into <paramref name="store"/>, CRDs first; returns them for registration.</summary>
+    /// <summary>Loads every object into <paramref name="store"/> and returns them (CRDs need registering).</summary>
     public List<(string StorageKey, JsonObject Object)> Load(ObjectStore store)
     {
         Directory.CreateDirectory(_objects);
@@ -24,6 +23,12 @@ internal sealed class DataDirectory(string root) : IAsyncDisposable
         foreach (var tableDir in Directory.EnumerateDirectories(_objects))
         {
             var storageKey = Uri.UnescapeDataString(Path.GetFileName(tableDir));
+            foreach (var stale in Directory.EnumerateFiles(tableDir, "*.tmp", SearchOption.AllDirectories))
+            {
+                // A write that was killed before its rename: the previous version is still in place.
+                File.Delete(stale);
+            }
+
             foreach (var file in Directory.EnumerateFiles(tableDir, "*.json", SearchOption.AllDirectories))
             {
                 if (JsonNode.Parse(File.ReadAllText(file)) is not JsonObject obj)
@@ -35,47 +40,25 @@ internal sealed class DataDirectory(string root) : IAsyncDisposable
                 store.Restore(storageKey, StoredObject.From(obj, rv), floor);
                 loaded.Add((storageKey, obj));
             }
-
-            foreach (var stale in Directory.EnumerateFiles(tableDir, "*.tmp", SearchOption.AllDirectories))
-            {
-                File.Delete(stale);
-            }
         }
 
         store.RaiseRevision(floor);
         return loaded;
     }
 
-    public void Start(ObjectStore store)
+    /// <summary>Called by the store, in commit order, for every event.</summary>
+    public void Write(WatchEvent evt)
     {
-        var (subscription, _, _) = store.Watch(null, null, store.Revision, isInternal: true);
-        _subscription = subscription;
-        _loop = Task.Run(() => RunAsync(subscription));
-    }
-
-    private async Task RunAsync(Subscription subscription)
-    {
-        var revision = 0L;
-        while (await subscription.Reader.WaitToReadAsync())
+        var file = FileOf(evt.StorageKey, evt.Object);
+        if (evt.Type == WatchEventType.Deleted)
         {
-            while (subscription.Reader.TryRead(out var evt))
-            {
-                var file = FileOf(evt.StorageKey, evt.Object);
-                if (evt.Type == WatchEventType.Deleted)
-                {
-                    File.Delete(file);
-                }
-                else
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                    WriteAtomically(file, evt.Object.Json);
-                }
-
-                revision = Math.Max(revision, evt.Object.ResourceVersion);
-            }
-
-            WriteAtomically(_revisionFile, System.Text.Encoding.UTF8.GetBytes(revision.ToString(CultureInfo.InvariantCulture)));
+            File.Delete(file);
+            WriteAtomically(_revisionFile, System.Text.Encoding.UTF8.GetBytes(evt.Object.ResourceVersion.ToString(CultureInfo.InvariantCulture)));
+            return;
         }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        WriteAtomically(file, evt.Object.Json);
     }
 
     private string FileOf(string storageKey, StoredObject obj) =>
@@ -84,24 +67,7 @@ internal sealed class DataDirectory(string root) : IAsyncDisposable
     private static void WriteAtomically(string path, byte[] content)
     {
         var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
-
+        File.WriteAllBytes(temp, content);
         File.Move(temp, path, overwrite: true);
-    }
-
-    /// <summary>Writes what is queued, then stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _subscription?.Close();
-        if (_loop is not null)
-        {
-            await _loop;
-        }
-
-        _subscription?.Dispose();
     }
 }

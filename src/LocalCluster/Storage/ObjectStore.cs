@@ -17,6 +17,7 @@ internal sealed class ObjectStore
     private int _historyCount;
     private long _revision;
     private long _historyFloor;
+    private Action<WatchEvent>? _persist;
 
     public ObjectStore(int historyLimit, long initialRevision = 1)
     {
@@ -172,6 +173,15 @@ internal sealed class ObjectStore
         }
     }
 
+    /// <summary>Writes every committed event through <paramref name="persist"/> before the write returns (standalone mode's data directory).</summary>
+    public void PersistWith(Action<WatchEvent> persist)
+    {
+        lock (_gate)
+        {
+            _persist = persist;
+        }
+    }
+
     /// <summary>Makes the next resourceVersion exceed <paramref name="floor"/> (versions never repeat across restarts).</summary>
     public void RaiseRevision(long floor)
     {
@@ -272,6 +282,7 @@ internal sealed class ObjectStore
 
     private void Record(WatchEvent evt)
     {
+        _persist?.Invoke(evt);
         if (_historyCount < _history.Length)
         {
             _history[(_historyStart + _historyCount) % _history.Length] = evt;
