@@ -152,6 +152,7 @@ public sealed class ChartTests
     [Theory]
     [InlineData("grafana", "files/dashboards")]
     [InlineData("prometheus", "files/prometheus")]
+    [InlineData("crds", "crds")]
     public void Chart_copies_of_shipped_files_are_identical(string source, string chartFolder)
     {
         var shipped = Path.Combine(TestTools.RepositoryRoot, "deploy", source);
