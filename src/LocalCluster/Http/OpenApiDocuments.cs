@@ -45,7 +45,7 @@ internal sealed class OpenApiDocuments(ResourceRegistry registry)
             {
                 ["get"] = Operation("read", type, gvk, schemaName, null),
                 ["put"] = Operation("replace", type, gvk, schemaName, new JsonObject { ["application/json"] = Ref(schemaName) }),
-                ["patch"] = Operation("patch", type, gvk, schemaName, PatchContent(type)),
+                ["patch"] = Operation("patch", type, gvk, schemaName, PatchContent()),
                 ["delete"] = Operation("delete", type, gvk, schemaName, null),
             };
         }
@@ -103,7 +103,11 @@ internal sealed class OpenApiDocuments(ResourceRegistry registry)
         return schema;
     }
 
-    private static JsonObject PatchContent(ResourceType type)
+    /// <summary>
+    /// Without strategic-merge-patch listed, kubectl computes built-in kinds' apply patches from its own
+    /// compiled types and custom resources' as merge patches, which is what a cluster's CRDs get too.
+    /// </summary>
+    private static JsonObject PatchContent()
     {
         var content = new JsonObject
         {
@@ -111,7 +115,6 @@ internal sealed class OpenApiDocuments(ResourceRegistry registry)
             ["application/merge-patch+json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } },
             ["application/apply-patch+yaml"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } },
         };
-        _ = type;
         return content;
     }
 

@@ -111,7 +111,7 @@ internal sealed class WatchStreamer(ObjectStore store, TimeProvider time, TimeSp
         }
     }
 
-    private static async Task SendAsync(HttpResponse response, ResourceType type, WatchEvent evt, WatchRequest request, CancellationToken cancellationToken)
+    private async Task SendAsync(HttpResponse response, ResourceType type, WatchEvent evt, WatchRequest request, CancellationToken cancellationToken)
     {
         var now = Matches(request, evt.Object);
         var before = evt.Previous is not null && Matches(request, evt.Previous);
@@ -134,7 +134,7 @@ internal sealed class WatchStreamer(ObjectStore store, TimeProvider time, TimeSp
             var obj = evt.Object.Parse();
             ResourceService.Present(type, obj);
             JsonNode payload = request.Table is { } includeObject
-                ? TableConverter.Convert(type, [obj], obj["metadata"]?["resourceVersion"]?.ToString(), includeObject, DateTimeOffset.UtcNow)
+                ? TableConverter.Convert(type, [obj], obj["metadata"]?["resourceVersion"]?.ToString(), includeObject, time.GetUtcNow())
                 : obj;
             await WriteLineAsync(response, new JsonObject { ["type"] = kind, ["object"] = payload }, cancellationToken);
             return;
@@ -156,7 +156,6 @@ internal sealed class WatchStreamer(ObjectStore store, TimeProvider time, TimeSp
             meta["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
         }
 
-        _ = time;
         var bookmark = new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = meta };
         await WriteLineAsync(response, new JsonObject { ["type"] = "BOOKMARK", ["object"] = bookmark }, cancellationToken);
     }

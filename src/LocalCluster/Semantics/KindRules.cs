@@ -43,7 +43,7 @@ internal static class KindRules
         }
     }
 
-    public static void AfterWrite(ResourceService service, ResourceType type, StoredObject? before, StoredObject after)
+    public static void AfterWrite(ResourceService service, ResourceType type, StoredObject after)
     {
         if (type.StorageKey != CrdStorageKey)
         {
@@ -58,7 +58,6 @@ internal static class KindRules
         }
 
         Register(service.Registry, crd);
-        _ = before;
     }
 
     public static void Register(ResourceRegistry registry, JsonObject crd)

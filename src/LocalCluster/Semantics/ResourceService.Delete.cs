@@ -33,7 +33,7 @@ internal sealed partial class ResourceService
 
             var obj = current.Parse();
             var finalizers = ObjectMeta.Finalizers(obj);
-            var policy = options.PropagationPolicy ?? DefaultPropagation(type);
+            var policy = options.PropagationPolicy ?? "Background";
             var extra = policy switch
             {
                 "Foreground" => ForegroundFinalizer,
@@ -62,7 +62,7 @@ internal sealed partial class ResourceService
                     }
 
                     var gone = store.Delete(type.StorageKey, ns, name, current.ResourceVersion);
-                    AfterWrite(type, current, gone);
+                    AfterWrite(type, gone);
                     var result = gone.Parse();
                     Present(type, result);
                     return (result, true);
@@ -91,7 +91,7 @@ internal sealed partial class ResourceService
                 }
 
                 var marked = store.Update(type.StorageKey, obj, current.ResourceVersion);
-                AfterWrite(type, current, marked);
+                AfterWrite(type, marked);
                 var markedObject = marked.Parse();
                 Present(type, markedObject);
                 return (markedObject, false);
@@ -121,8 +121,6 @@ internal sealed partial class ResourceService
     }
 
     private bool HasDependents(string uid) => store.Snapshot().Any(o => o.Object.OwnerUids.Contains(uid));
-
-    private static string DefaultPropagation(ResourceType type) => "Background";
 }
 
 /// <summary>DeleteOptions from the body or the query.</summary>

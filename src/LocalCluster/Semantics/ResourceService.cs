@@ -96,7 +96,7 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
             throw ApiException.AlreadyExists(type, name);
         }
 
-        AfterWrite(type, null, stored);
+        AfterWrite(type, stored);
         var result = stored.Parse();
         Present(type, result);
         return new WriteResult(result, true, warnings);
@@ -177,7 +177,7 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
             store.Delete(type.StorageKey, stored.Namespace, stored.Name, stored.ResourceVersion);
         }
 
-        AfterWrite(type, current, stored);
+        AfterWrite(type, stored);
         var result = stored.Parse();
         Present(type, result);
         return new WriteResult(result, false, warnings);
@@ -268,7 +268,7 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
 
     private const string DefaultManager = "unknown";
 
-    private void AfterWrite(ResourceType type, StoredObject? before, StoredObject after) => KindRules.AfterWrite(this, type, before, after);
+    private void AfterWrite(ResourceType type, StoredObject after) => KindRules.AfterWrite(this, type, after);
 
     private void RequireNamespace(string ns)
     {

@@ -157,7 +157,7 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Equal("[{\"name\":\"A\",\"value\":\"2\"},{\"name\":\"B\",\"value\":\"3\"}]", containers[0]!["env"]!.ToJsonString());
         Assert.Equal(80, (int?)containers[0]!["ports"]![0]!["containerPort"]);
         Assert.Equal("MODE", (string?)containers[1]!["env"]![0]!["name"]);
-        Assert.Equal(2, (int?)json["metadata"]!["generation"] - 1);
+        Assert.Equal(3, (int?)json["metadata"]!["generation"]);
         Assert.Matches(@"web\s+0/1", (await Ok("get", "deployments")).Stdout);
     }
 

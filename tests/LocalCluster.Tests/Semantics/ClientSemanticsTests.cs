@@ -121,11 +121,9 @@ public sealed class ClientSemanticsTests : IAsyncLifetime
         var ignored = await apps.ReplaceNamespacedAsync(scaled, "default", "web");
         Assert.Null(ignored.Status?.ReadyReplicas);
 
-        var statusClient = new GenericClient(_client, "apps", "v1", "deployments");
         var withStatus = await _client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(scaled, "web", "default");
         Assert.Equal(3, withStatus.Status.ReadyReplicas);
         Assert.Equal(2, withStatus.Metadata.Generation);
-        _ = statusClient;
     }
 
     [Fact]
