@@ -202,4 +202,45 @@ public sealed class WatchTests : IAsyncLifetime
         await cts.CancelAsync();
         await Task.WhenAll(runA, runB).ContinueWith(_ => { }, TaskScheduler.Default);
     }
+
+    [Fact]
+    public async Task Send_initial_events_ends_the_initial_state_with_a_marked_bookmark()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(Counter(0), "default");
+        using var http = new HttpClient { BaseAddress = _cluster.BaseUri };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var response = await http.GetAsync("api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+
+        var first = await reader.ReadLineAsync(cts.Token);
+        var second = await reader.ReadLineAsync(cts.Token);
+
+        Assert.Contains("\"type\":\"ADDED\"", first);
+        Assert.Contains("\"name\":\"counter\"", first);
+        Assert.Contains("\"type\":\"BOOKMARK\"", second);
+        Assert.Contains("\"k8s.io/initial-events-end\":\"true\"", second);
+    }
+
+    [Fact]
+    public async Task A_label_selected_watch_sees_objects_enter_and_leave_the_selection()
+    {
+        var created = await _client.CoreV1.CreateNamespacedConfigMapAsync(Counter(0), "default");
+        using var http = new HttpClient { BaseAddress = _cluster.BaseUri };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var response = await http.GetAsync($"api/v1/namespaces/default/configmaps?watch=true&labelSelector=team%3Dblue&resourceVersion={created.Metadata.ResourceVersion}", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"metadata\":{\"labels\":{\"team\":\"blue\"}}}", V1Patch.PatchType.MergePatch), "counter", "default");
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"n\":\"1\"}}", V1Patch.PatchType.MergePatch), "counter", "default");
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"metadata\":{\"labels\":{\"team\":\"red\"}}}", V1Patch.PatchType.MergePatch), "counter", "default");
+
+        var types = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var line = await reader.ReadLineAsync(cts.Token);
+            types.Add(System.Text.Json.Nodes.JsonNode.Parse(line!)!["type"]!.ToString());
+        }
+
+        Assert.Equal(["ADDED", "MODIFIED", "DELETED"], types);
+    }
 }
