@@ -18,7 +18,7 @@ internal sealed partial class ApiHandler
 
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body.ToJsonString(JsonText.Options)), context.RequestAborted);
+        await context.Response.Body.WriteAsync(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonText.Options), context.RequestAborted);
     }
 
     private static Task WriteResultAsync(HttpContext context, int code, WriteResult result)

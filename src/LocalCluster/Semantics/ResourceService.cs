@@ -97,9 +97,8 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
         }
 
         AfterWrite(type, stored);
-        var result = stored.Parse();
-        Present(type, result);
-        return new WriteResult(result, true, warnings);
+        Present(type, body);
+        return new WriteResult(body, true, warnings);
     }
 
     /// <summary>PUT on the main resource or a subresource.</summary>
@@ -146,7 +145,7 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
 
         Admit(type, before, next, options, warnings, operation, subresource);
         ObjectMeta.Of(next)["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (JsonNode.DeepEquals(WithoutManagedTimes(before), WithoutManagedTimes(next)))
+        if (SameIgnoringManagedTimes(before, next))
         {
             Present(type, before);
             return new WriteResult(before, false, warnings);
@@ -178,9 +177,8 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
         }
 
         AfterWrite(type, stored);
-        var result = stored.Parse();
-        Present(type, result);
-        return new WriteResult(result, false, warnings);
+        Present(type, next);
+        return new WriteResult(next, false, warnings);
     }
 
     /// <summary>Keeps what the request may not change: server metadata always, status on the main resource, the rest on /status.</summary>
@@ -298,18 +296,51 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
     /// <summary>Objects of every version share storage; a read at one version says that version.</summary>
     internal static void Present(ResourceType type, JsonObject obj) => obj["apiVersion"] = type.ApiVersion;
 
-    private static JsonObject WithoutManagedTimes(JsonObject obj)
+    /// <summary>Whether a write changes nothing but the times in managedFields (then nothing is written).</summary>
+    private static bool SameIgnoringManagedTimes(JsonObject before, JsonObject after)
     {
-        var copy = (JsonObject)obj.DeepClone();
-        if (copy["metadata"]?["managedFields"] is JsonArray managed)
+        if (before.Count != after.Count)
         {
-            foreach (var entry in managed.OfType<JsonObject>())
+            return false;
+        }
+
+        foreach (var (key, value) in before)
+        {
+            if (key != "metadata" && !JsonNode.DeepEquals(value, after[key]))
             {
-                entry.Remove("time");
+                return false;
             }
         }
 
-        return copy;
+        if (before["metadata"] is not JsonObject a || after["metadata"] is not JsonObject b || a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (key == "managedFields")
+            {
+                if (value is not JsonArray left || b[key] is not JsonArray right || left.Count != right.Count)
+                {
+                    return false;
+                }
+
+                for (var i = 0; i < left.Count; i++)
+                {
+                    if (left[i] is not JsonObject l || right[i] is not JsonObject r || l.Count != r.Count || l.Any(p => p.Key != "time" && !JsonNode.DeepEquals(p.Value, r[p.Key])))
+                    {
+                        return false;
+                    }
+                }
+            }
+            else if (!JsonNode.DeepEquals(value, b[key]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     internal static int Retries => PatchRetries;
