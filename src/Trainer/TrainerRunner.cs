@@ -91,6 +91,7 @@ public static class TrainerRunner
         }
 
         var label = LabelSet.Create(clean, valid.LabelColumn, valid.Task);
+        RequireNonNegativeForPoisson(valid, label, clean);
         var splits = Splitter.Create(label, valid.LabelColumn, spec.Training.Validation.HoldoutFraction, spec.Training.Validation.Folds, seed);
         var preprocessing = new FeaturePreprocessing(spec.Preprocessing.CategoricalEncoding, spec.Preprocessing.Scaling);
         TrainingRows Rows(int[] rows) => new(clean.Select(rows), label.Select(rows), valid.Features, preprocessing);
@@ -155,6 +156,21 @@ public static class TrainerRunner
             Trials = results.Count,
         };
         return new TrainingResult(versionDirectory, manifest, summary);
+    }
+
+    private static void RequireNonNegativeForPoisson(ValidSpec valid, LabelSet label, DataTable table)
+    {
+        if (valid.Candidates.All(c => c.Algorithm.Name != "lbfgsPoisson"))
+        {
+            return;
+        }
+
+        var row = Array.FindIndex(label.Values, v => v < 0);
+        if (row >= 0)
+        {
+            throw new TrainingInputException(
+                $"column '{valid.LabelColumn}', row {table.Origins[row]}: lbfgsPoisson needs non-negative labels, got {label.Values[row].ToString(CultureInfo.InvariantCulture)}; remove lbfgsPoisson from training.candidates or shift the label");
+        }
     }
 
     /// <summary>The graph's inputs must be exactly the features: no label, nothing the server cannot feed.</summary>

@@ -92,6 +92,16 @@ public sealed class BadInputTests
         Assert.Contains("column 'label', row data.csv:5: a regression label must be a number, got \"lots\"", message);
     }
 
+    [Fact]
+    public async Task Negative_labels_for_poisson_regression()
+    {
+        var message = await FailAsync(
+            Rows(10, i => $"{i},{i},oslo,pro,{i - 3}"),
+            s => s with { Training = s.Training with { Candidates = [Specs.Candidate("lbfgsPoisson")] } },
+            "regression");
+        Assert.Contains("column 'label', row data.csv:2: lbfgsPoisson needs non-negative labels, got -3", message);
+    }
+
     [Theory]
     [InlineData("task", "spec field task \"ranking\" is not a task")]
     [InlineData("algorithm", "spec field training.candidates[0].algorithm \"xgboost\" is not an algorithm for binaryClassification; use one of lbfgsLogisticRegression, sdca, fastTree, lightGbm")]

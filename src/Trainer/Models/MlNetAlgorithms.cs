@@ -8,7 +8,8 @@ namespace Flywheel.Trainer.Models;
 
 /// <summary>
 /// ML.NET trainers by spec name and task. Every trainer runs single-threaded with the trial's seed so that
-/// a trial is reproducible; trials themselves run in parallel.
+/// a trial is reproducible; trials themselves run in parallel. LightGBM's categorical splits are off: the
+/// converter exports them as nodes without a feature id, which ONNX Runtime refuses to load.
 /// </summary>
 internal static class MlNetAlgorithms
 {
@@ -97,17 +98,17 @@ internal static class MlNetAlgorithms
             (ModelTask.BinaryClassification, "lightGbm") => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
             {
                 LabelColumnName = Label, FeatureColumnName = Features, NumberOfIterations = (int)p("numberOfIterations"), NumberOfLeaves = (int)p("numberOfLeaves"),
-                MinimumExampleCountPerLeaf = (int)p("minimumExampleCountPerLeaf"), LearningRate = p("learningRate"), NumberOfThreads = 1, Seed = seed, Silent = true,
+                MinimumExampleCountPerLeaf = (int)p("minimumExampleCountPerLeaf"), LearningRate = p("learningRate"), NumberOfThreads = 1, Seed = seed, Silent = true, UseCategoricalSplit = false,
             }),
             (ModelTask.MulticlassClassification, "lightGbm") => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
                 LabelColumnName = Label, FeatureColumnName = Features, NumberOfIterations = (int)p("numberOfIterations"), NumberOfLeaves = (int)p("numberOfLeaves"),
-                MinimumExampleCountPerLeaf = (int)p("minimumExampleCountPerLeaf"), LearningRate = p("learningRate"), NumberOfThreads = 1, Seed = seed, Silent = true,
+                MinimumExampleCountPerLeaf = (int)p("minimumExampleCountPerLeaf"), LearningRate = p("learningRate"), NumberOfThreads = 1, Seed = seed, Silent = true, UseCategoricalSplit = false,
             }),
             (ModelTask.Regression, "lightGbm") => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
             {
                 LabelColumnName = Label, FeatureColumnName = Features, NumberOfIterations = (int)p("numberOfIterations"), NumberOfLeaves = (int)p("numberOfLeaves"),
-                MinimumExampleCountPerLeaf = (int)p("minimumExampleCountPerLeaf"), LearningRate = p("learningRate"), NumberOfThreads = 1, Seed = seed, Silent = true,
+                MinimumExampleCountPerLeaf = (int)p("minimumExampleCountPerLeaf"), LearningRate = p("learningRate"), NumberOfThreads = 1, Seed = seed, Silent = true, UseCategoricalSplit = false,
             }),
             _ => throw new ArgumentException($"algorithm {algorithm} does not support {task}", nameof(algorithm)),
         };

@@ -39,6 +39,9 @@ internal sealed class MlNetBackend : ICandidateBackend
         return new Trained(ml, model, prepared.Rows);
     }
 
+    /// <summary>The transformed, cached rows trials train on (benchmarks read it to time the transforms).</summary>
+    public static IDataView Transformed(IPreparedData data) => ((Prepared)data).Transformed;
+
     private sealed record Prepared(TrainingRows Rows, ITransformer FeatureModel, IDataView Transformed) : IPreparedData;
 
     private sealed class Trained(MLContext ml, ITransformer model, TrainingRows rows) : ITrainedModel

@@ -63,4 +63,20 @@ public sealed class MlNetBackendTests(ITestOutputHelper output)
             }
         }
     }
+
+    [Fact]
+    public void LightGbm_on_many_rows_exports_a_graph_that_onnx_runtime_loads()
+    {
+        // With enough rows LightGBM would split on the one-hot slots as categories, which the converter exports
+        // as nodes without a feature id and ONNX Runtime then refuses.
+        const string task = "binaryClassification";
+        using var dir = new TempDirectory();
+        var rows = Load(task, new SyntheticData { Task = task, Rows = 100_000 }.WriteCsv(dir.File("data.csv")));
+        var backend = new MlNetBackend();
+        var model = backend.Train(backend.Prepare(rows), backend.Algorithms(rows.Label.Task).Single(a => a.Name == "lightGbm"), new Dictionary<string, double>(), seed: 1);
+
+        using var scorer = new OnnxScorer(model.ExportOnnx(), rows.Features, rows.Label);
+
+        Assert.True(ParityCheck.Verify(model.Predict(rows.Table), scorer.Score(rows.Table), rows.Table) <= ParityCheck.Tolerance);
+    }
 }
