@@ -46,8 +46,12 @@ public sealed class Model : IKubernetesObject<V1ObjectMeta>, ISpec<ModelSpec>, I
     "promotion.metric must fit the task: rmse, mae or rSquared for regression; auc, accuracy, f1, logLoss, microAccuracy or macroAccuracy for classification",
     FieldPath = ".promotion.metric")]
 [XValidation(
-    "self.task != 'regression' || self.training.candidates.all(c, c.algorithm in ['fastTree', 'fastForest', 'lightGbm', 'sdca'])",
-    "regression models take the algorithms fastTree, fastForest, lightGbm or sdca",
+    "self.task != 'regression' || self.training.candidates.all(c, c.algorithm in ['fastTree', 'lightGbm', 'sdca', 'lbfgsPoisson', 'onlineGradientDescent'])",
+    "regression models take the algorithms fastTree, lightGbm, sdca, lbfgsPoisson or onlineGradientDescent",
+    FieldPath = ".training.candidates")]
+[XValidation(
+    "self.task == 'regression' || self.training.candidates.all(c, c.algorithm in ['fastTree', 'lightGbm', 'sdca', 'lbfgsLogisticRegression'])",
+    "classification models take the algorithms fastTree, lightGbm, sdca or lbfgsLogisticRegression",
     FieldPath = ".training.candidates")]
 public sealed class ModelSpec
 {

@@ -65,8 +65,8 @@ public sealed class TrainingSpec
 public sealed class CandidateSpec
 {
     /// <summary>
-    /// The trainer: fastTree, fastForest, lightGbm, sdca (all tasks), logisticRegression
-    /// (classification), linearSvm, averagedPerceptron (binary) or naiveBayes (multiclass).
+    /// The trainer: fastTree, lightGbm, sdca (all tasks), lbfgsLogisticRegression (classification),
+    /// lbfgsPoisson or onlineGradientDescent (regression).
     /// </summary>
     [Required]
     public Algorithm Algorithm { get; set; }
@@ -141,26 +141,20 @@ public enum Algorithm
     [JsonStringEnumMemberName("fastTree")]
     FastTree,
 
-    [JsonStringEnumMemberName("fastForest")]
-    FastForest,
-
     [JsonStringEnumMemberName("lightGbm")]
     LightGbm,
 
     [JsonStringEnumMemberName("sdca")]
     Sdca,
 
-    [JsonStringEnumMemberName("logisticRegression")]
-    LogisticRegression,
+    [JsonStringEnumMemberName("lbfgsLogisticRegression")]
+    LbfgsLogisticRegression,
 
-    [JsonStringEnumMemberName("linearSvm")]
-    LinearSvm,
+    [JsonStringEnumMemberName("lbfgsPoisson")]
+    LbfgsPoisson,
 
-    [JsonStringEnumMemberName("averagedPerceptron")]
-    AveragedPerceptron,
-
-    [JsonStringEnumMemberName("naiveBayes")]
-    NaiveBayes,
+    [JsonStringEnumMemberName("onlineGradientDescent")]
+    OnlineGradientDescent,
 }
 
 /// <summary>Hyperparameter search strategy.</summary>
