@@ -156,6 +156,9 @@ public sealed class TriggerStatus
 
     /// <summary>Why there is no value, or the query error.</summary>
     public string? Message { get; set; }
+
+    /// <summary>The data source's digest (ETag, modification time and size) at the last look, for the dataChange trigger.</summary>
+    public string? Digest { get; set; }
 }
 
 /// <summary>The last run a policy started.</summary>
