@@ -146,7 +146,7 @@ internal sealed class WatchStreamer(ObjectStore store, TimeProvider time, TimeSp
     }
 
     private static bool Matches(WatchRequest request, StoredObject obj) =>
-        request.Fields.Matches(obj.Namespace, obj.Name) && request.Labels.Matches(obj.Labels);
+        request.Fields.Matches(obj) && request.Labels.Matches(obj.Labels);
 
     private async Task SendBookmarkAsync(HttpResponse response, ResourceType type, long revision, bool initialEventsEnd, CancellationToken cancellationToken)
     {

@@ -1,19 +1,60 @@
+using System.Text.Json.Nodes;
+using Flywheel.ApiServer.Storage;
+
 namespace Flywheel.ApiServer.Semantics;
 
-/// <summary>A parsed <c>fieldSelector</c> on <c>metadata.name</c> and <c>metadata.namespace</c> (=, ==, !=).</summary>
+/// <summary>
+/// A parsed <c>fieldSelector</c> (=, ==, != joined by commas). <c>metadata.name</c> and <c>metadata.namespace</c>
+/// are read without parsing the object; any other dotted path (<c>involvedObject.name</c>, <c>status.phase</c>,
+/// <c>spec.nodeName</c>) is looked up in the object, a missing field reading as the empty string.
+/// </summary>
 internal sealed class FieldSelector
 {
     private readonly List<(string Field, string Value, bool Equal)> _terms;
+    private readonly bool _metadataOnly;
 
-    private FieldSelector(List<(string Field, string Value, bool Equal)> terms) => _terms = terms;
+    private FieldSelector(List<(string Field, string Value, bool Equal)> terms)
+    {
+        _terms = terms;
+        _metadataOnly = terms.TrueForAll(t => t.Field is "metadata.name" or "metadata.namespace");
+    }
 
     public static FieldSelector Everything { get; } = new([]);
 
-    /// <summary>The name this selector pins, if any (lets a watch on one object skip the rest).</summary>
-    public string? ExactName => _terms.FirstOrDefault(t => t.Field == "metadata.name" && t.Equal).Value;
+    public bool Matches(StoredObject obj)
+    {
+        if (_terms.Count == 0)
+        {
+            return true;
+        }
 
-    public bool Matches(string ns, string name) => _terms.TrueForAll(t =>
-        (t.Field == "metadata.name" ? name : ns) == t.Value == t.Equal);
+        var parsed = _metadataOnly ? null : JsonNode.Parse(obj.Json);
+        return _terms.TrueForAll(t => (ValueOf(t.Field, obj, parsed) == t.Value) == t.Equal);
+    }
+
+    private static string ValueOf(string field, StoredObject obj, JsonNode? parsed)
+    {
+        switch (field)
+        {
+            case "metadata.name":
+                return obj.Name;
+            case "metadata.namespace":
+                return obj.Namespace;
+        }
+
+        JsonNode? node = parsed;
+        foreach (var part in field.Split('.'))
+        {
+            node = node is JsonObject o ? o[part] : null;
+        }
+
+        return node switch
+        {
+            null => string.Empty,
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            _ => node.ToJsonString(),
+        };
+    }
 
     public static FieldSelector Parse(string? text)
     {
@@ -40,13 +81,13 @@ internal sealed class FieldSelector
             }
             else
             {
-                throw new FormatException($"invalid selector: '{raw}'; can't understand '{raw}'");
+                throw new FormatException($"invalid field selector '{raw}': expected <field>=<value>, <field>==<value> or <field>!=<value>");
             }
 
             field = field.Trim();
-            if (field is not ("metadata.name" or "metadata.namespace"))
+            if (field.Length == 0 || field.Split('.').Any(p => p.Length == 0))
             {
-                throw new FormatException($"field label not supported: {field}; supported: metadata.name, metadata.namespace");
+                throw new FormatException($"invalid field selector '{raw}': the field must be a dotted path such as metadata.name");
             }
 
             terms.Add((field, value.Trim(), isEqual));

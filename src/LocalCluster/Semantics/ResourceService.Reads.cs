@@ -26,7 +26,7 @@ internal sealed partial class ResourceService
         }
 
         var (all, revision) = store.List(type.StorageKey, ns, afterKey);
-        var matching = all.Where(o => fields.Matches(o.Namespace, o.Name) && labels.Matches(o.Labels)).ToList();
+        var matching = all.Where(o => fields.Matches(o) && labels.Matches(o.Labels)).ToList();
         if (limit > 0 && matching.Count > limit)
         {
             var page = matching.Take(limit).ToList();

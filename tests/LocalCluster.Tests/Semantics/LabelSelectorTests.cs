@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Flywheel.ApiServer.Semantics;
+using Flywheel.ApiServer.Storage;
 
 namespace Flywheel.ApiServer.Tests.Semantics;
 
@@ -31,11 +33,25 @@ public sealed class LabelSelectorTests
         Assert.Contains("env in prod", error.Message);
     }
 
-    [Fact]
-    public void Field_selectors_on_other_fields_say_which_are_supported()
+    [Theory]
+    [InlineData("metadata.name=ev1", true)]
+    [InlineData("metadata.namespace!=default", false)]
+    [InlineData("involvedObject.kind=Model,involvedObject.name=churn", true)]
+    [InlineData("involvedObject.name==other", false)]
+    [InlineData("reason!=Promoted", true)]
+    [InlineData("source.component=", true)]
+    public void Field_selectors_read_any_dotted_path(string selector, bool expected)
     {
-        var error = Assert.Throws<FormatException>(() => FieldSelector.Parse("spec.nodeName=x"));
+        var obj = StoredObject.From((JsonObject)JsonNode.Parse("""{"metadata":{"name":"ev1","namespace":"default"},"involvedObject":{"kind":"Model","name":"churn"},"reason":"Trained"}""")!, 1);
 
-        Assert.Contains("supported: metadata.name, metadata.namespace", error.Message);
+        Assert.Equal(expected, FieldSelector.Parse(selector).Matches(obj));
+    }
+
+    [Fact]
+    public void A_field_selector_without_an_operator_says_what_is_expected()
+    {
+        var error = Assert.Throws<FormatException>(() => FieldSelector.Parse("metadata.name"));
+
+        Assert.Contains("expected <field>=<value>", error.Message);
     }
 }
