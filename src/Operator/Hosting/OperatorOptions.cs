@@ -24,8 +24,11 @@ public sealed class OperatorOptions
     /// <summary>The PersistentVolumeClaim holding the model store.</summary>
     public string ModelStoreClaim { get; set; } = "flywheel-models";
 
-    /// <summary>Prometheus base URL the retrain triggers query.</summary>
-    public string PrometheusUrl { get; set; } = "http://prometheus-operated.monitoring:9090";
+    /// <summary>
+    /// Prometheus base URL the retrain triggers query when a RetrainPolicy names none; empty means the
+    /// triggers read the inference pods' monitoring summaries directly.
+    /// </summary>
+    public string PrometheusUrl { get; set; } = string.Empty;
 
     /// <summary>OTLP endpoint for traces; empty disables export.</summary>
     public string? OtlpEndpoint { get; set; }
@@ -70,9 +73,9 @@ public sealed class OperatorOptions
             }
         }
 
-        if (!Uri.TryCreate(PrometheusUrl, UriKind.Absolute, out var prometheus) || (prometheus.Scheme != "http" && prometheus.Scheme != "https"))
+        if (PrometheusUrl.Length > 0 && (!Uri.TryCreate(PrometheusUrl, UriKind.Absolute, out var prometheus) || (prometheus.Scheme != "http" && prometheus.Scheme != "https")))
         {
-            errors.Add($"PrometheusUrl \"{PrometheusUrl}\" is not an http(s) URL; set e.g. http://prometheus.monitoring:9090.");
+            errors.Add($"PrometheusUrl \"{PrometheusUrl}\" is not an http(s) URL; set e.g. http://prometheus.monitoring:9090, or leave it empty to read the inference pods' summaries.");
         }
 
         if (!string.IsNullOrEmpty(OtlpEndpoint) && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))

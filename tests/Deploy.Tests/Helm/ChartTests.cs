@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Flywheel.Operator.Hosting;
 using Flywheel.Testing;
+using Microsoft.Extensions.Configuration;
 
 namespace Flywheel.Deploy.Tests.Helm;
 
@@ -73,12 +75,52 @@ public sealed class ChartTests
         Assert.Equal("/healthz", (string?)container["livenessProbe"]!["httpGet"]!["path"]);
         Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
 
-        var env = container["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
-        Assert.Equal("true", env["Flywheel__LeaderElection__Enabled"]);
-        Assert.Equal("flywheel/trainer:0.1.0", env["Flywheel__TrainerImage"]);
-        Assert.Equal("flywheel/inference:0.1.0", env["Flywheel__InferenceImage"]);
-        Assert.Equal("http://prometheus.monitoring:9090", env["Flywheel__PrometheusUrl"]);
-        Assert.Equal("flywheel-model-store", env["Flywheel__ModelStoreClaim"]);
+        Assert.Equal(["run"], container["args"]!.AsArray().Select(a => (string)a!));
+    }
+
+    [Fact]
+    public async Task The_operator_environment_binds_to_the_operator_settings()
+    {
+        var manifests = await RenderedManifests.TemplateAsync([.. RenderedManifests.EveryFeature, "--set", "operator.watchNamespaces={ml,ml-staging}"]);
+        var container = manifests.Single("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+
+        // What the kubelet would put into the environment: literal values, and the downward API for the pod's name and namespace.
+        var environment = new Dictionary<string, string?>();
+        foreach (var variable in container["env"]!.AsArray())
+        {
+            var name = (string)variable!["name"]!;
+            if (!name.StartsWith(OperatorConfiguration.EnvironmentPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var value = (string?)variable["value"] ?? ((string?)variable["valueFrom"]!["fieldRef"]!["fieldPath"] == "metadata.name" ? "flywheel-operator-7c9f" : "flywheel-system");
+            environment[name[OperatorConfiguration.EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+
+        var options = OperatorConfiguration.Bind(new ConfigurationBuilder().AddInMemoryCollection(environment).Build());
+
+        Assert.Equal("flywheel/trainer:0.1.0", options.Images.Trainer);
+        Assert.Equal("flywheel/inference:0.1.0", options.Images.Inference);
+        Assert.Equal("flywheel-model-store", options.ModelStoreClaim);
+        Assert.Equal("http://prometheus.monitoring:9090", options.PrometheusUrl);
+        Assert.Equal(["ml", "ml-staging"], options.Namespaces);
+        Assert.True(options.LeaderElection.Enabled);
+        Assert.Equal("flywheel-system", options.LeaderElection.LeaseNamespace);
+        Assert.Equal("flywheel-operator-7c9f", options.LeaderElection.Identity);
+        Assert.Equal(8080, options.Port);
+        Assert.Equal("http://otel-collector.monitoring:4317", options.OtlpEndpoint);
+    }
+
+    [Fact]
+    public async Task Without_a_prometheus_url_the_operator_reads_pod_summaries()
+    {
+        var container = (await RenderedManifests.TemplateAsync()).Single("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        var url = container["env"]!.AsArray().Single(e => (string?)e!["name"] == "FLYWHEEL_PrometheusUrl")!;
+
+        var options = OperatorConfiguration.Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PrometheusUrl"] = (string?)url["value"] }).Build());
+
+        Assert.Equal(string.Empty, options.PrometheusUrl);
     }
 
     [Fact]
