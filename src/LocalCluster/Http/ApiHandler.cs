@@ -26,6 +26,11 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
         {
             await WriteAsync(context, 400, ApiException.Status(400, "BadRequest", e.Message));
         }
+        catch (Exception e) when (e is InvalidOperationException or InvalidCastException or KeyNotFoundException or ArgumentException)
+        {
+            // A body whose shape the handlers did not expect: say so rather than drop the connection.
+            await WriteAsync(context, 400, ApiException.Status(400, "BadRequest", $"the request could not be processed: {e.Message}; check the body's structure against the resource's schema"));
+        }
     }
 
     private async Task DispatchAsync(HttpContext context)

@@ -124,6 +124,7 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
     /// <summary>Validates and commits a new version of an existing object (the core of update, patch and apply).</summary>
     internal WriteResult Commit(ResourceType type, StoredObject current, JsonObject desired, string? subresource, WriteOptions options, string operation)
     {
+        ObjectShape.Check(desired, type.Kind);
         var warnings = new List<string>();
         var before = current.Parse();
         var next = Merge(type, before, desired, subresource);
@@ -279,6 +280,7 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
 
     private static void CheckKind(ResourceType type, JsonObject body)
     {
+        ObjectShape.Check(body, type.Kind);
         var kind = (string?)body["kind"];
         var apiVersion = (string?)body["apiVersion"];
         if ((kind is not null && kind != type.Kind) || (apiVersion is not null && apiVersion != type.ApiVersion && !SameGroup(type, apiVersion)))

@@ -265,4 +265,24 @@ public sealed class ClientSemanticsTests : IAsyncLifetime
         var failedTest = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("[{\"op\":\"test\",\"path\":\"/data/value\",\"value\":\"other\"}]", V1Patch.PatchType.JsonPatch), "patched", "default"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, failedTest.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task Malformed_bodies_get_a_400_that_names_the_field()
+    {
+        using var http = new HttpClient { BaseAddress = _cluster.BaseUri };
+        static StringContent Json(string body, string type = "application/json") => new(body, System.Text.Encoding.UTF8, type);
+
+        var badLabel = await http.PostAsync("api/v1/namespaces/default/configmaps", Json("{\"metadata\":{\"name\":\"x\",\"labels\":{\"team\":7}}}"));
+        Assert.Equal(HttpStatusCode.BadRequest, badLabel.StatusCode);
+        Assert.Contains("metadata.labels.team must be a string, got 7", await badLabel.Content.ReadAsStringAsync());
+
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("shaped"), "default");
+        var badPatch = await http.PatchAsync("api/v1/namespaces/default/configmaps/shaped", Json("{\"metadata\":{\"finalizers\":\"one\"}}", "application/merge-patch+json"));
+        Assert.Equal(HttpStatusCode.BadRequest, badPatch.StatusCode);
+        Assert.Contains("metadata.finalizers must be a list of strings", await badPatch.Content.ReadAsStringAsync());
+
+        var notJson = await http.PostAsync("api/v1/namespaces/default/configmaps", Json("{not json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.Contains("\"kind\":\"Status\"", await notJson.Content.ReadAsStringAsync());
+    }
 }
