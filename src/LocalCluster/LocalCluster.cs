@@ -22,8 +22,14 @@ namespace Flywheel.ApiServer;
 /// Serves discovery, OpenAPI v3, the built-in kinds (stored without schemas) and every CRD's resources
 /// (validated, defaulted and pruned by its schema), with resourceVersions, watches, status and scale
 /// subresources, finalizers, garbage collection, merge/JSON/strategic-merge patches and server-side apply.
-/// Nothing runs pods. The class lives in namespace <c>Flywheel.ApiServer</c> (not <c>Flywheel.LocalCluster</c>,
-/// which would hide this type's name from callers).
+/// The class lives in namespace <c>Flywheel.ApiServer</c> (not <c>Flywheel.LocalCluster</c>, which would hide
+/// this type's name from callers).
+/// <para>Known differences from a real API server: built-in kinds have no schemas (no validation, defaulting or
+/// pruning; unknown fields are kept); protobuf request bodies are decoded only for Secret, ConfigMap, Namespace,
+/// ServiceAccount and DeleteOptions (what kubectl's and helm's typed clients send), other kinds must be JSON;
+/// core/v1 and events.k8s.io/v1 Events are stored apart; CEL transition rules (<c>oldSelf</c>) are not
+/// evaluated; CRD versions share storage without conversion webhooks; OpenAPI is served as v3 only; there is
+/// no authentication or authorization; list paging does not pin a snapshot.</para>
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {

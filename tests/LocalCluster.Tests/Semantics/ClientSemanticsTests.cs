@@ -285,4 +285,27 @@ public sealed class ClientSemanticsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
         Assert.Contains("\"kind\":\"Status\"", await notJson.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Table_output_and_dry_run()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("tabled"), "default");
+        using var http = new HttpClient { BaseAddress = _cluster.BaseUri };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/namespaces/default/configmaps");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+        using var response = await http.SendAsync(request);
+        var table = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal("Table", (string?)table["kind"]);
+        Assert.Equal(["Name", "Data", "Age"], table["columnDefinitions"]!.AsArray().Select(c => (string?)c!["name"]));
+        var row = table["rows"]!.AsArray().Single()!;
+        Assert.Equal("tabled", (string?)row["cells"]![0]);
+        Assert.Equal(1, (int?)row["cells"]![1]);
+        Assert.Equal("PartialObjectMetadata", (string?)row["object"]!["kind"]);
+
+        var dry = await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("dry"), "default", dryRun: "All");
+        Assert.Equal("dry", dry.Metadata.Name);
+        var missing = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReadNamespacedConfigMapAsync("dry", "default"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.Response.StatusCode);
+    }
 }
