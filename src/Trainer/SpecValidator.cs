@@ -1,6 +1,7 @@
 using Flywheel.Contracts.Artifacts;
 using Flywheel.Contracts.Training;
 using Flywheel.Contracts.Versioning;
+using Flywheel.Trainer.Export;
 using Flywheel.Trainer.Features;
 using Flywheel.Trainer.Models;
 using Flywheel.Trainer.Search;
@@ -15,7 +16,13 @@ internal sealed record ValidSpec(
     string LabelColumn,
     IReadOnlyList<FeatureInfo> Features,
     IReadOnlyList<(CandidateSpec Spec, AlgorithmInfo Algorithm)> Candidates,
-    string Metric);
+    string Metric,
+    IReadOnlyList<DerivedColumn> Derived)
+{
+    /// <summary>What the model is trained on: the input features, then the derived ones.</summary>
+    public IReadOnlyList<FeatureInfo> ModelFeatures { get; } =
+        [.. Features, .. Derived.Select(d => new FeatureInfo(d.Name, FeatureType.Numeric, Derived: true))];
+}
 
 /// <summary>Checks a frozen spec field by field; each error names the field, what it got and the fix.</summary>
 internal static class SpecValidator
@@ -81,9 +88,18 @@ internal static class SpecValidator
         OneOf(preprocessing.Missing, "preprocessing.missing", Cleaner.Drop, Cleaner.ImputeMean, Cleaner.ImputeMode);
         OneOf(preprocessing.CategoricalEncoding, "preprocessing.categoricalEncoding", FeaturePipeline.OneHot, FeaturePipeline.LabelEncoding);
         OneOf(preprocessing.Scaling, "preprocessing.scaling", FeaturePipeline.Standard, FeaturePipeline.MinMax, FeaturePipeline.NoScaling);
-        if (preprocessing.Derived.Count > 0)
+        var derived = new List<DerivedColumn>();
+        var numeric = features.Where(f => f.IsNumeric).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < preprocessing.Derived.Count; i++)
         {
-            throw Error("preprocessing.derived", "is not supported by this trainer version; compute the column in the data and list it in data.features");
+            var name = Required(preprocessing.Derived[i].Name, $"preprocessing.derived[{i}].name");
+            if (name == label || features.Any(f => f.Name == name) || derived.Any(d => d.Name == name))
+            {
+                throw Error($"preprocessing.derived[{i}].name", $"'{name}' is already a column; give the derived feature a new name");
+            }
+
+            var text = Required(preprocessing.Derived[i].Expression, $"preprocessing.derived[{i}].expression");
+            derived.Add(new DerivedColumn(name, text, DerivedExpression.Parse(text, $"preprocessing.derived[{i}].expression", numeric)));
         }
 
         var training = spec.Training;
@@ -132,7 +148,7 @@ internal static class SpecValidator
             throw Error("promotion.preferSimplerWithin", $"{spec.Promotion.PreferSimplerWithin} is negative; use a tolerance such as 0.01");
         }
 
-        return new ValidSpec(spec, identity, task, label, features, candidates, metric);
+        return new ValidSpec(spec, identity, task, label, features, candidates, metric, derived);
     }
 
     private static string Required(string? value, string field) =>

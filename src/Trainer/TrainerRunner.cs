@@ -90,11 +90,12 @@ public static class TrainerRunner
                 $"{r.Report.Rows} rows in {r.Report.Groups} conflicting groups ({LabelConflicts.Percent(r.Report.Rate)}), policy {r.Report.Policy}: {r.Report.Relabelled} relabelled, {r.Report.Dropped} dropped{(r.Report.Examples.Count > 0 ? "; e.g. " + r.Report.Examples[0] : "")}");
         }
 
+        clean = DerivedColumns.Add(clean, valid.Derived);
         var label = LabelSet.Create(clean, valid.LabelColumn, valid.Task);
         RequireNonNegativeForPoisson(valid, label, clean);
         var splits = Splitter.Create(label, valid.LabelColumn, spec.Training.Validation.HoldoutFraction, spec.Training.Validation.Folds, seed);
         var preprocessing = new FeaturePreprocessing(spec.Preprocessing.CategoricalEncoding, spec.Preprocessing.Scaling);
-        TrainingRows Rows(int[] rows) => new(clean.Select(rows), label.Select(rows), valid.Features, preprocessing);
+        TrainingRows Rows(int[] rows) => new(clean.Select(rows), label.Select(rows), valid.ModelFeatures, preprocessing) { Derived = valid.Derived };
         var prepared = log.Step("transform", () => splits.Select(s => (backend.Prepare(Rows(s.Train)), Rows(s.Test))).ToList(), p =>
             $"{preprocessing.CategoricalEncoding} encoding, {preprocessing.Scaling} scaling, {(splits.Count == 1 ? $"holdout {p[0].Item2.Table.RowCount} of {label.Count} rows" : $"{splits.Count} folds")}");
 
@@ -123,7 +124,7 @@ public static class TrainerRunner
         }
 
         var onnx = log.Step("export", model.ExportOnnx, b => $"{b.Length} bytes of ONNX");
-        using var scorer = new OnnxScorer(onnx, valid.Features, label);
+        using var scorer = new OnnxScorer(onnx, valid.ModelFeatures, label);
         var inputs = GraphInputs(scorer, valid.Features);
         var predictions = log.Step("parity", () =>
         {

@@ -22,7 +22,7 @@ internal sealed class OnnxScorer : IDisposable
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         _session = new InferenceSession(model, options);
-        _features = features;
+        _features = [.. features.Where(f => !f.Derived)];
         _label = label;
         Outputs = OnnxOutputNames.For(label.Task);
     }

@@ -1,5 +1,6 @@
 using Flywheel.Contracts.Artifacts;
 using Flywheel.Trainer.Data;
+using Flywheel.Trainer.Export;
 using Flywheel.Trainer.Features;
 
 namespace Flywheel.Trainer.Models;
@@ -20,7 +21,11 @@ internal interface ICandidateBackend
 }
 
 /// <summary>Rows to train or evaluate on, with what the spec says about them.</summary>
-internal sealed record TrainingRows(DataTable Table, LabelSet Label, IReadOnlyList<FeatureInfo> Features, FeaturePreprocessing Preprocessing);
+internal sealed record TrainingRows(DataTable Table, LabelSet Label, IReadOnlyList<FeatureInfo> Features, FeaturePreprocessing Preprocessing)
+{
+    /// <summary>Derived features among <see cref="Features"/>, which the exported graph computes itself.</summary>
+    public IReadOnlyList<DerivedColumn> Derived { get; init; } = [];
+}
 
 /// <summary>The preprocessing choices the graph implements.</summary>
 internal sealed record FeaturePreprocessing(string CategoricalEncoding, string Scaling);

@@ -1,5 +1,6 @@
 using Flywheel.Contracts.Artifacts;
 using Flywheel.Trainer.Data;
+using Flywheel.Trainer.Export;
 using Flywheel.Trainer.Features;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -77,7 +78,7 @@ internal sealed class MlNetBackend : ICandidateBackend
                 ml.Model.ConvertToOnnx(model, new FrameDataView(rows.Table, rows.Features, null), stream);
             }
 
-            return stream.ToArray();
+            return DerivedFeatureInliner.Inline(stream.ToArray(), rows.Derived);
         }
     }
 }

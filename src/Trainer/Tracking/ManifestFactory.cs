@@ -67,6 +67,7 @@ internal static class ManifestFactory
                 Missing = spec.Spec.Preprocessing.Missing,
                 CategoricalEncoding = spec.Spec.Preprocessing.CategoricalEncoding,
                 Scaling = spec.Spec.Preprocessing.Scaling,
+                Derived = [.. spec.Derived.Select(d => new DerivedFeature(d.Name, d.Text))],
             },
             Baseline = inputs.Baseline,
             Metrics = winner.Metrics,
