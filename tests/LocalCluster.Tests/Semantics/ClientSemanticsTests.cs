@@ -43,6 +43,10 @@ public sealed class ClientSemanticsTests : IAsyncLifetime
         var read = await _client.CoreV1.ReadNamespacedConfigMapAsync("first", "default");
         Assert.Equal(first.Metadata.ResourceVersion, read.Metadata.ResourceVersion);
         Assert.Equal("1", read.Data["value"]);
+
+        var generated = await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { GenerateName = "gen-" } }, "default");
+        Assert.Matches("^gen-[a-z0-9]{5}$", generated.Metadata.Name);
+        Assert.Equal(generated.Metadata.Uid, (await _client.CoreV1.ReadNamespacedConfigMapAsync(generated.Metadata.Name, "default")).Metadata.Uid);
     }
 
     [Fact]
