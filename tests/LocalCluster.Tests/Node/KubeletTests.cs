@@ -1,0 +1,149 @@
+using k8s;
+using k8s.Models;
+
+namespace Flywheel.ApiServer.Tests.Node;
+
+/// <summary>The process runner: images, env and volumes, restarts, graceful deletion, and nothing left behind.</summary>
+public sealed class KubeletTests : IAsyncLifetime
+{
+    private NodeHarness _harness = null!;
+
+    public async Task InitializeAsync() => _harness = await NodeHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    private static V1Pod Pod(string name, string restartPolicy, params V1Container[] containers) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["test"] = name } },
+        Spec = new V1PodSpec { RestartPolicy = restartPolicy, TerminationGracePeriodSeconds = 10, Containers = containers },
+    };
+
+    private Task<V1Pod> PodWhen(string name, Func<V1Pod, bool> done, string what) =>
+        _harness.WaitAsync(() => _harness.Client.CoreV1.ReadNamespacedPodAsync(name, "default"), done, what);
+
+    [Fact]
+    public async Task An_unknown_image_is_a_pending_pod_with_err_image_pull_naming_the_image_and_the_known_ones()
+    {
+        await _harness.Client.CoreV1.CreateNamespacedPodAsync(Pod("ghost", "Always", new V1Container { Name = "main", Image = "example.com/nope:1.0" }), "default");
+
+        var pod = await PodWhen("ghost", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason == "ErrImagePull", "ErrImagePull");
+        Assert.Equal("Pending", pod.Status.Phase);
+        var message = pod.Status.ContainerStatuses.Single().State.Waiting.Message;
+        Assert.Contains("\"example.com/nope:1.0\"", message);
+        Assert.Contains("test/http, test/sh", message);
+        Assert.Contains("NodeOptions.Images", message);
+        Assert.Equal("flywheel-local", pod.Spec.NodeName);
+    }
+
+    [Fact]
+    public async Task Env_args_and_volumes_are_mapped_to_the_pod_and_its_local_folders()
+    {
+        await _harness.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settings" }, Data = new Dictionary<string, string> { ["mode"] = "fast" } }, "default");
+        var container = NodeHarness.Shell("main", "echo \"$POD:$NS:$IP:$(cat /etc/settings/mode):$GREETING\" > /store/out.txt; echo scratch > /scratch/x; cat /scratch/x >> /store/out.txt; sleep 60");
+        container.Env =
+        [
+            new V1EnvVar { Name = "POD", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
+            new V1EnvVar { Name = "NS", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
+            new V1EnvVar { Name = "IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } },
+            new V1EnvVar { Name = "WHO", Value = "world" },
+            new V1EnvVar { Name = "GREETING", Value = "hello $(WHO)" },
+        ];
+        container.VolumeMounts =
+        [
+            new V1VolumeMount { Name = "store", MountPath = "/store" },
+            new V1VolumeMount { Name = "settings", MountPath = "/etc/settings" },
+            new V1VolumeMount { Name = "scratch", MountPath = "/scratch" },
+        ];
+        var pod = Pod("mapped", "Always", container);
+        pod.Spec.Volumes =
+        [
+            new V1Volume { Name = "store", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "model-store" } },
+            new V1Volume { Name = "settings", ConfigMap = new V1ConfigMapVolumeSource { Name = "settings" } },
+            new V1Volume { Name = "scratch", EmptyDir = new V1EmptyDirVolumeSource() },
+        ];
+        await _harness.Client.CoreV1.CreateNamespacedPodAsync(pod, "default");
+
+        var running = await PodWhen("mapped", p => p.Status?.Phase == "Running" && NodeHarness.IsReady(p), "running");
+        var output = Path.Combine(_harness.Root, "pvc", "model-store", "out.txt");
+        var text = await _harness.WaitAsync(() => Task.FromResult(File.Exists(output) ? File.ReadAllText(output) : string.Empty), t => t.Contains("scratch", StringComparison.Ordinal), "the container's output in the claim's folder");
+        Assert.Equal($"mapped:default:{running.Status.PodIP}:fast:hello world\nscratch\n", text);
+    }
+
+    [Fact]
+    public async Task A_crashing_container_is_restarted_with_its_last_state_recorded()
+    {
+        await _harness.Client.CoreV1.CreateNamespacedPodAsync(Pod("crash", "Always", NodeHarness.Shell("main", "echo boom > /dev/termination-log; exit 2")), "default");
+
+        var pod = await PodWhen("crash", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.RestartCount >= 2, "two restarts");
+        var status = pod.Status.ContainerStatuses.Single();
+        Assert.Equal(2, status.LastState.Terminated.ExitCode);
+        Assert.Equal("boom\n", status.LastState.Terminated.Message);
+        Assert.Equal("Running", pod.Status.Phase);
+        Assert.False(status.Ready);
+    }
+
+    [Fact]
+    public async Task Deleting_a_pod_sends_sigterm_and_removes_it_once_the_process_has_stopped()
+    {
+        var marker = Path.Combine(_harness.Root, "pvc", "shared", "terminated");
+        var container = NodeHarness.Shell("main", "trap 'echo got TERM > /shared/terminated; exit 0' TERM; while true; do sleep 0.1; done");
+        container.VolumeMounts = [new V1VolumeMount { Name = "shared", MountPath = "/shared" }];
+        var pod = Pod("graceful", "Always", container);
+        pod.Spec.Volumes = [new V1Volume { Name = "shared", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "shared" } }];
+        await _harness.Client.CoreV1.CreateNamespacedPodAsync(pod, "default");
+        await PodWhen("graceful", NodeHarness.IsReady, "running");
+
+        var started = DateTime.UtcNow;
+        await _harness.Client.CoreV1.DeleteNamespacedPodAsync("graceful", "default");
+        await _harness.WaitAsync(async () => await _harness.PodsAsync("test=graceful"), p => p.Count == 0, "the pod removed");
+
+        Assert.Equal("got TERM\n", File.ReadAllText(marker));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the pod went well before its 10 s grace period, because it stopped on SIGTERM");
+    }
+
+    [Fact]
+    public async Task Stopping_the_node_leaves_no_process_behind()
+    {
+        var harness = await NodeHarness.StartAsync(shutdownGrace: TimeSpan.FromMilliseconds(300));
+        string pidFile;
+        try
+        {
+            // The shell ignores SIGTERM and has a child: only a SIGKILL to the whole group ends both ($$ is
+            // the escaped $ of Kubernetes variable expansion).
+            var container = NodeHarness.Shell("main", "trap '' TERM; sleep 300 & echo $$$$ $! > /pids/list; wait");
+            container.VolumeMounts = [new V1VolumeMount { Name = "pids", MountPath = "/pids" }];
+            var pod = Pod("stubborn", "Always", container);
+            pod.Spec.Volumes = [new V1Volume { Name = "pids", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "pids" } }];
+            await harness.Client.CoreV1.CreateNamespacedPodAsync(pod, "default");
+            pidFile = Path.Combine(harness.Root, "pvc", "pids", "list");
+            await harness.WaitAsync(() => Task.FromResult(File.Exists(pidFile) && File.ReadAllText(pidFile).Contains(' ', StringComparison.Ordinal)), ok => ok, "pids written");
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
+
+        var pids = File.ReadAllText(pidFile).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
+        Assert.Equal(2, pids.Count);
+        Assert.All(pids, pid => Assert.True(IsAlive(pid), $"pid {pid} should run before the node stops"));
+
+        await harness.DisposeAsync();
+
+        await _harness.WaitAsync(() => Task.FromResult(pids.Where(IsAlive).ToList()), alive => alive.Count == 0, "every process of the pod gone", seconds: 10);
+    }
+
+    /// <summary>Alive means present and not a zombie waiting to be reaped.</summary>
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
