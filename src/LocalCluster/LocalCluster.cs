@@ -26,7 +26,7 @@ namespace Flywheel.ApiServer;
 /// this type's name from callers).
 /// <para>Known differences from a real API server: built-in kinds have no schemas (no validation, defaulting or
 /// pruning; unknown fields are kept); protobuf request bodies are decoded only for Secret, ConfigMap, Namespace,
-/// ServiceAccount and DeleteOptions (what kubectl's and helm's typed clients send), other kinds must be JSON;
+/// ServiceAccount, RBAC roles and bindings, and DeleteOptions (what kubectl's and helm's typed clients send), other kinds must be JSON;
 /// core/v1 and events.k8s.io/v1 Events are stored apart; CEL transition rules (<c>oldSelf</c>) are not
 /// evaluated; CRD versions share storage without conversion webhooks; OpenAPI is served as v3 only; there is
 /// no authentication or authorization; list paging does not pin a snapshot.</para>

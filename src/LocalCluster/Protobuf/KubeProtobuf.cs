@@ -5,8 +5,8 @@ namespace Flywheel.ApiServer.Protobuf;
 
 /// <summary>
 /// Decodes the Kubernetes protobuf envelope (<c>k8s\0</c> + runtime.Unknown) for the built-in kinds that
-/// kubectl's and helm's typed clients send as protobuf (Secret, ConfigMap, Namespace, ServiceAccount, and the
-/// DeleteOptions of typed deletes), into the JSON the rest of the server works with. Field numbers follow
+/// kubectl's and helm's typed clients send as protobuf (Secret, ConfigMap, Namespace, ServiceAccount, the RBAC
+/// roles and bindings, and the DeleteOptions of typed deletes), into the JSON the rest of the server works with. Field numbers follow
 /// the upstream generated.proto files.
 /// </summary>
 internal static class KubeProtobuf
@@ -68,8 +68,49 @@ internal static class KubeProtobuf
         [7] = new("fieldPath", Kind.String),
     });
 
+    private static readonly Message PolicyRule = new("PolicyRule", new()
+    {
+        [1] = new("verbs", Kind.String, Repeated: true),
+        [2] = new("apiGroups", Kind.String, Repeated: true),
+        [3] = new("resources", Kind.String, Repeated: true),
+        [4] = new("resourceNames", Kind.String, Repeated: true),
+        [5] = new("nonResourceURLs", Kind.String, Repeated: true),
+    });
+
+    private static readonly Message Subject = new("Subject", new()
+    {
+        [1] = new("kind", Kind.String),
+        [2] = new("apiGroup", Kind.String),
+        [3] = new("name", Kind.String),
+        [4] = new("namespace", Kind.String),
+    });
+
+    private static readonly Message RoleRef = new("RoleRef", new()
+    {
+        [1] = new("apiGroup", Kind.String),
+        [2] = new("kind", Kind.String),
+        [3] = new("name", Kind.String),
+    });
+
+    private static readonly Message Role = new("Role", new()
+    {
+        [1] = new("metadata", Kind.Message, ObjectMeta),
+        [2] = new("rules", Kind.Message, PolicyRule, Repeated: true),
+    });
+
+    private static readonly Message Binding = new("RoleBinding", new()
+    {
+        [1] = new("metadata", Kind.Message, ObjectMeta),
+        [2] = new("subjects", Kind.Message, Subject, Repeated: true),
+        [3] = new("roleRef", Kind.Message, RoleRef),
+    });
+
     private static readonly Dictionary<string, Message> Kinds = new(StringComparer.Ordinal)
     {
+        ["Role"] = Role,
+        ["ClusterRole"] = Role,
+        ["RoleBinding"] = Binding,
+        ["ClusterRoleBinding"] = Binding,
         ["Secret"] = new("Secret", new()
         {
             [1] = new("metadata", Kind.Message, ObjectMeta),

@@ -175,6 +175,18 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Equal("fast", (await Ok("get", "configmap", "settings", "-n", "team-a", "-o", "jsonpath={.data.mode}")).Stdout);
         Assert.Equal(Convert.ToBase64String("s3cret"u8.ToArray()), (await Ok("get", "secret", "creds", "-n", "team-a", "-o", "jsonpath={.data.password}")).Stdout);
 
+        await Ok("create", "serviceaccount", "robot", "-n", "team-a");
+        await Ok("create", "role", "reader", "-n", "team-a", "--verb=get,list", "--resource=configmaps");
+        await Ok("create", "rolebinding", "robot-reads", "-n", "team-a", "--role=reader", "--serviceaccount=team-a:robot");
+        var role = JsonNode.Parse((await Ok("get", "role", "reader", "-n", "team-a", "-o", "json")).Stdout)!;
+        var rule = role["rules"]!.AsArray().Single()!;
+        Assert.Equal("[\"get\",\"list\"]", rule["verbs"]!.ToJsonString());
+        Assert.Equal("[\"\"]", rule["apiGroups"]!.ToJsonString());
+        Assert.Equal("[\"configmaps\"]", rule["resources"]!.ToJsonString());
+        var binding = JsonNode.Parse((await Ok("get", "rolebinding", "robot-reads", "-n", "team-a", "-o", "json")).Stdout)!;
+        Assert.Equal("reader", (string?)binding["roleRef"]!["name"]);
+        Assert.Equal("robot", (string?)binding["subjects"]![0]!["name"]);
+
         await Ok("delete", "namespace", "team-a", "--wait=true", "--timeout=30s");
         var gone = await _tools.KubectlAsync("get", "configmap", "settings", "-n", "team-a");
         Assert.NotEqual(0, gone.ExitCode);
