@@ -38,7 +38,7 @@ internal static class CsvSource
                 cells[i] = fields[indexes[i]];
             }
 
-            builder.AddText(cells, $"{name}:{lineNumber}");
+            builder.AddText(cells, name, lineNumber);
         }
 
         if (builder.RowCount == rowsBefore)

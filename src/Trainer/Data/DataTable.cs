@@ -57,11 +57,11 @@ internal sealed class TextColumn(string name, string?[] values) : DataColumn(nam
 /// The rows the trainer works on: one column per feature plus the label (as text), and where each row came
 /// from (<c>file:line</c>) so that errors can name it.
 /// </summary>
-internal sealed class DataTable(IReadOnlyList<DataColumn> columns, string[] origins)
+internal sealed class DataTable(IReadOnlyList<DataColumn> columns, RowOrigins origins)
 {
     public IReadOnlyList<DataColumn> Columns { get; } = columns;
 
-    public string[] Origins { get; } = origins;
+    public RowOrigins Origins { get; } = origins;
 
     public int RowCount => Origins.Length;
 
@@ -70,38 +70,9 @@ internal sealed class DataTable(IReadOnlyList<DataColumn> columns, string[] orig
 
     public DataTable Select(IReadOnlyList<int> rows)
     {
-        var origins = new string[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            origins[i] = Origins[rows[i]];
-        }
-
-        return new DataTable([.. Columns.Select(c => c.Select(rows))], origins);
+        return new DataTable([.. Columns.Select(c => c.Select(rows))], Origins.Select(rows));
     }
 
     public DataTable Replace(DataColumn column) =>
         new([.. Columns.Select(c => c.Name == column.Name ? column : c)], Origins);
-
-    public static DataTable Concat(IReadOnlyList<DataTable> tables)
-    {
-        if (tables.Count == 1)
-        {
-            return tables[0];
-        }
-
-        var columns = new List<DataColumn>();
-        foreach (var first in tables[0].Columns)
-        {
-            if (first is NumericColumn)
-            {
-                columns.Add(new NumericColumn(first.Name, [.. tables.SelectMany(t => ((NumericColumn)t[first.Name]).Values)]));
-            }
-            else
-            {
-                columns.Add(new TextColumn(first.Name, [.. tables.SelectMany(t => ((TextColumn)t[first.Name]).Values)]));
-            }
-        }
-
-        return new DataTable(columns, [.. tables.SelectMany(t => t.Origins)]);
-    }
 }

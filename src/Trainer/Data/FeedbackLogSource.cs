@@ -16,7 +16,7 @@ internal static class FeedbackLogSource
 {
     public static FeedbackJoinReport Read(string directory, TableBuilder builder, string labelColumn, ModelTask task, IReadOnlyList<string> binaryClasses)
     {
-        var predictions = new Dictionary<string, (PredictionLogRecord Record, string Origin)>(StringComparer.Ordinal);
+        var predictions = new Dictionary<string, (PredictionLogRecord Record, (string File, int Line) Origin)>(StringComparer.Ordinal);
         foreach (var (line, origin) in Lines(directory, PredictionLogFormat.PredictionFilePattern))
         {
             var record = Parse<PredictionLogRecord>(line, origin);
@@ -33,7 +33,7 @@ internal static class FeedbackLogSource
             var target = record.Label is not null ? labels : feedback;
             if (record.Label is null && record.Signal is not (FeedbackLogRecord.Positive or FeedbackLogRecord.Negative))
             {
-                throw new TrainingInputException($"row {origin}: feedback needs \"label\" or \"signal\": \"positive\"|\"negative\", got signal \"{record.Signal}\"; fix the feedback log");
+                throw new TrainingInputException($"row {origin.File}:{origin.Line}: feedback needs \"label\" or \"signal\": \"positive\"|\"negative\", got signal \"{record.Signal}\"; fix the feedback log");
             }
 
             if (!target.TryGetValue(record.Id, out var previous) || previous.Timestamp <= record.Timestamp)
@@ -44,7 +44,7 @@ internal static class FeedbackLogSource
 
         int rows = 0, fromLabels = 0, confirmed = 0, flipped = 0, dropped = 0;
         var cells = new object?[builder.Requests.Count];
-        foreach (var (id, (prediction, origin)) in predictions.OrderBy(p => p.Value.Origin, StringComparer.Ordinal))
+        foreach (var (id, (prediction, origin)) in predictions.OrderBy(p => p.Value.Origin.File, StringComparer.Ordinal).ThenBy(p => p.Value.Origin.Line))
         {
             string? label;
             if (labels.TryGetValue(id, out var truth))
@@ -83,7 +83,7 @@ internal static class FeedbackLogSource
                     : prediction.Features.TryGetValue(request.Name, out var value) ? JsonlSource.ToValue(value) : null;
             }
 
-            builder.AddValues(cells, origin);
+            builder.AddValues(cells, origin.File, origin.Line);
             rows++;
         }
 
@@ -97,7 +97,7 @@ internal static class FeedbackLogSource
                 .Order(StringComparer.Ordinal)
             : [];
 
-    private static IEnumerable<(string Line, string Origin)> Lines(string directory, string pattern)
+    private static IEnumerable<(string Line, (string File, int Line) Origin)> Lines(string directory, string pattern)
     {
         foreach (var file in Directory.GetFiles(directory, pattern).Order(StringComparer.Ordinal))
         {
@@ -108,14 +108,15 @@ internal static class FeedbackLogSource
                 number++;
                 if (!string.IsNullOrWhiteSpace(line))
                 {
-                    yield return (line, $"{name}:{number}");
+                    yield return (line, (name, number));
                 }
             }
         }
     }
 
-    private static T Parse<T>(string line, string origin)
+    private static T Parse<T>(string line, (string File, int Line) at)
     {
+        var origin = $"{at.File}:{at.Line}";
         try
         {
             return JsonSerializer.Deserialize<T>(line, PredictionLogFormat.Options)

@@ -48,7 +48,7 @@ internal static class JsonlSource
                     RequireColumns(builder, document.RootElement, name);
                 }
 
-                builder.AddValues(cells, $"{name}:{lineNumber}");
+                builder.AddValues(cells, name, lineNumber);
             }
         }
 

@@ -49,7 +49,7 @@ internal static class ParquetSource
                         cells[c] = columns[c][r];
                     }
 
-                    builder.AddValues(cells, $"{name}:{rowBase + r + 1}");
+                    builder.AddValues(cells, name, checked((int)(rowBase + r + 1)));
                 }
 
                 rowBase += count;

@@ -11,7 +11,7 @@ internal sealed class TableBuilder
     private readonly IReadOnlyList<ColumnRequest> _requests;
     private readonly List<double>[] _numbers;
     private readonly List<string?>[] _texts;
-    private readonly List<string> _origins = [];
+    private readonly RowOriginsBuilder _origins = new();
     private readonly Dictionary<string, string> _interned = new(StringComparer.Ordinal);
 
     public TableBuilder(IReadOnlyList<ColumnRequest> requests)
@@ -26,8 +26,9 @@ internal sealed class TableBuilder
     public int RowCount => _origins.Count;
 
     /// <summary>Adds one row; <paramref name="cells"/> follow <see cref="Requests"/>; null or empty is missing.</summary>
-    public void AddText(ReadOnlySpan<string?> cells, string origin)
+    public void AddText(ReadOnlySpan<string?> cells, string file, int line)
     {
+        var origin = new Origin(file, line);
         for (var i = 0; i < _requests.Count; i++)
         {
             var cell = cells[i];
@@ -41,12 +42,13 @@ internal sealed class TableBuilder
             }
         }
 
-        _origins.Add(origin);
+        _origins.Add(file, line);
     }
 
     /// <summary>Adds one row of already-typed values (Parquet, JSON): double, string, bool or null.</summary>
-    public void AddValues(ReadOnlySpan<object?> cells, string origin)
+    public void AddValues(ReadOnlySpan<object?> cells, string file, int line)
     {
+        var origin = new Origin(file, line);
         for (var i = 0; i < _requests.Count; i++)
         {
             var cell = cells[i];
@@ -75,7 +77,7 @@ internal sealed class TableBuilder
             }
         }
 
-        _origins.Add(origin);
+        _origins.Add(file, line);
     }
 
     public DataTable Build()
@@ -88,13 +90,13 @@ internal sealed class TableBuilder
                 : new TextColumn(_requests[i].Name, [.. _texts[i]]));
         }
 
-        return new DataTable(columns, [.. _origins]);
+        return new DataTable(columns, _origins.Build());
     }
 
     internal static bool IsMissingText(string? cell) =>
         cell is null || cell.Length == 0 || cell is "NA" or "null" or "NULL" or "NaN";
 
-    private static double ParseNumber(string? cell, ColumnRequest request, string origin)
+    private static double ParseNumber(string? cell, ColumnRequest request, Origin origin)
     {
         if (IsMissingText(cell))
         {
@@ -127,6 +129,12 @@ internal sealed class TableBuilder
         }
 
         return value;
+    }
+
+    /// <summary>A row's origin, formatted only when an error needs it.</summary>
+    private readonly record struct Origin(string File, int Line)
+    {
+        public override string ToString() => $"{File}:{Line}";
     }
 
     internal static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";

@@ -22,7 +22,7 @@ public sealed class UnknownCategoryTests
             new NumericColumn("income", [60, 60]),
             new TextColumn("city", ["atlantis", "gotham"]),
             new TextColumn("plan", ["pro", "pro"]),
-        ], ["probe:1", "probe:2"]);
+        ], RowOrigins.Of("probe:1", "probe:2"));
 
         using var scorer = new OnnxScorer(model.ExportOnnx(), rows.Features, rows.Label);
         var onnx = scorer.Score(unseen);

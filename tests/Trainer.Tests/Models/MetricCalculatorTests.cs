@@ -8,7 +8,7 @@ namespace Flywheel.Trainer.Tests.Models;
 public sealed class MetricCalculatorTests
 {
     private static LabelSet Labels(ModelTask task, params string[] labels) =>
-        LabelSet.Create(new DataTable([new TextColumn("y", labels)], [.. labels.Select((_, i) => $"t:{i}")]), "y", task);
+        LabelSet.Create(new DataTable([new TextColumn("y", labels)], RowOrigins.Of([.. labels.Select((_, i) => $"t:{i}")])), "y", task);
 
     [Fact]
     public void Binary_metrics_match_hand_computed_values()
