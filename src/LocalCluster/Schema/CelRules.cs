@@ -15,7 +15,7 @@ internal static class CelRules
     private static readonly CelEnvironment Environment = new(null, null);
     private static readonly ConcurrentDictionary<string, CelProgramDelegate?> Programs = new(StringComparer.Ordinal);
 
-    public static void Evaluate(JsonObject self, StructuralSchema schema, string field, List<FieldError> errors)
+    public static void Evaluate(JsonNode self, StructuralSchema schema, string field, List<FieldError> errors)
     {
         if (schema.Rules.Count == 0)
         {

@@ -107,9 +107,11 @@ internal static class SchemaProcessor
                 break;
             case JsonArray array:
                 ValidateArray(array, schema, path, field, errors);
+                CelRules.Evaluate(array, schema, field, errors);
                 break;
             case JsonValue value:
                 ValidateScalar(value, schema, field, errors);
+                CelRules.Evaluate(value, schema, field, errors);
                 break;
         }
     }
