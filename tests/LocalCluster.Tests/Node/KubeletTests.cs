@@ -105,7 +105,7 @@ public sealed class KubeletTests : IAsyncLifetime
     public async Task Stopping_the_node_leaves_no_process_behind()
     {
         var harness = await NodeHarness.StartAsync(shutdownGrace: TimeSpan.FromMilliseconds(300));
-        string pidFile;
+        var pids = new List<int>();
         try
         {
             // The shell ignores SIGTERM and has a child: only a SIGKILL to the whole group ends both ($$ is
@@ -115,20 +115,16 @@ public sealed class KubeletTests : IAsyncLifetime
             var pod = Pod("stubborn", "Always", container);
             pod.Spec.Volumes = [new V1Volume { Name = "pids", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "pids" } }];
             await harness.Client.CoreV1.CreateNamespacedPodAsync(pod, "default");
-            pidFile = Path.Combine(harness.Root, "pvc", "pids", "list");
-            await harness.WaitAsync(() => Task.FromResult(File.Exists(pidFile) && File.ReadAllText(pidFile).Contains(' ', StringComparison.Ordinal)), ok => ok, "pids written");
+            var pidFile = Path.Combine(harness.Root, "pvc", "pids", "list");
+            await harness.WaitAsync(() => Task.FromResult(File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n')), ok => ok, "pids written");
+            pids.AddRange(File.ReadAllText(pidFile).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse));
+            Assert.Equal(2, pids.Count);
+            Assert.All(pids, pid => Assert.True(IsAlive(pid), $"pid {pid} should run before the node stops"));
         }
-        catch
+        finally
         {
             await harness.DisposeAsync();
-            throw;
         }
-
-        var pids = File.ReadAllText(pidFile).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
-        Assert.Equal(2, pids.Count);
-        Assert.All(pids, pid => Assert.True(IsAlive(pid), $"pid {pid} should run before the node stops"));
-
-        await harness.DisposeAsync();
 
         await _harness.WaitAsync(() => Task.FromResult(pids.Where(IsAlive).ToList()), alive => alive.Count == 0, "every process of the pod gone", seconds: 10);
     }
