@@ -32,7 +32,8 @@ internal sealed class GarbageCollector(ResourceService service) : IAsyncDisposab
                     var relevant = false;
                     while (subscription.Reader.TryRead(out var evt))
                     {
-                        relevant |= evt.Type == WatchEventType.Deleted || evt.Object.Deleting || (evt.Type == WatchEventType.Added && evt.Object.OwnerUids.Count > 0);
+                        relevant |= evt.Type == WatchEventType.Deleted || evt.Object.Deleting
+                            || (evt.Object.OwnerUids.Count > 0 && !evt.Object.OwnerUids.SequenceEqual(evt.Previous?.OwnerUids ?? []));
                     }
 
                     if (relevant)

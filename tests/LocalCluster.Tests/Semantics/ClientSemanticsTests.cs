@@ -223,6 +223,16 @@ public sealed class ClientSemanticsTests : IAsyncLifetime
         Assert.Contains("kept", left);
         var orphan = await _client.CoreV1.ReadNamespacedConfigMapAsync("kept", "default");
         Assert.True(orphan.Metadata.OwnerReferences is null or { Count: 0 });
+
+        // An owner reference added later to an object whose owner is already gone gets it collected too.
+        await _client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch($"{{\"metadata\":{{\"ownerReferences\":[{{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":\"owner\",\"uid\":\"{owner.Metadata.Uid}\"}}]}}}}", V1Patch.PatchType.MergePatch),
+            "kept",
+            "default");
+        await Eventually.WaitAsync(
+            async () => (await _client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Select(c => c.Metadata.Name).ToList(),
+            names => !names.Contains("kept"),
+            what: "collection of a late-owned object");
     }
 
     [Fact]
