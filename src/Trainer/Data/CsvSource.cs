@@ -19,9 +19,38 @@ internal static class CsvSource
         var header = fields.Select(f => f?.Trim() ?? "").ToList();
         var indexes = SourceColumns.Resolve(builder.Requests, header, name);
         var cells = new string?[indexes.Length];
+        var all = new Range[header.Count + 1];
+        var requested = new Range[indexes.Length];
         var rowsBefore = builder.RowCount;
-        while (ReadRecord(reader, fields, ref lineNumber))
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
         {
+            lineNumber++;
+            if (!line.Contains('"', StringComparison.Ordinal))
+            {
+                // The common case: no quotes, so fields are the spans between commas.
+                var count = line.AsSpan().Split(all, ',');
+                if (count == 1 && line.Length == 0)
+                {
+                    continue; // blank line
+                }
+
+                if (count != header.Count)
+                {
+                    throw new TrainingInputException(
+                        $"{name}, row {name}:{lineNumber}: has {(count > header.Count ? "more than " + header.Count : count)} fields but the header has {header.Count}; fix the row's quoting or commas");
+                }
+
+                for (var i = 0; i < indexes.Length; i++)
+                {
+                    requested[i] = all[indexes[i]];
+                }
+
+                builder.AddFields(line, requested, name, lineNumber);
+                continue;
+            }
+
+            ReadQuoted(reader, line, fields, ref lineNumber);
             if (fields.Count == 1 && string.IsNullOrEmpty(fields[0]))
             {
                 continue; // blank line
@@ -68,6 +97,14 @@ internal static class CsvSource
             return true;
         }
 
+        ReadQuoted(reader, line, fields, ref lineNumber);
+        return true;
+    }
+
+    /// <summary>Splits a record with quotes, which may continue on the next lines.</summary>
+    private static void ReadQuoted(StreamReader reader, string line, List<string?> fields, ref int lineNumber)
+    {
+        fields.Clear();
         var field = new StringBuilder();
         var quoted = false;
         var i = 0;
@@ -78,7 +115,7 @@ internal static class CsvSource
                 if (!quoted)
                 {
                     fields.Add(field.ToString());
-                    return true;
+                    return;
                 }
 
                 // A quoted field continues on the next line.
@@ -86,7 +123,7 @@ internal static class CsvSource
                 if (next is null)
                 {
                     fields.Add(field.ToString());
-                    return true;
+                    return;
                 }
 
                 lineNumber++;

@@ -45,6 +45,45 @@ internal sealed class TableBuilder
         _origins.Add(file, line);
     }
 
+    /// <summary>
+    /// Adds one row from a line and the ranges of the requested fields in it (aligned with <see cref="Requests"/>),
+    /// parsing numbers and looking up categories without allocating a string per cell.
+    /// </summary>
+    public void AddFields(ReadOnlySpan<char> line, ReadOnlySpan<Range> fields, string file, int lineNumber)
+    {
+        var lookup = _interned.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var i = 0; i < _requests.Count; i++)
+        {
+            var cell = line[fields[i]];
+            var missing = cell.IsEmpty || cell is "NA" or "null" or "NULL" or "NaN";
+            if (_requests[i].Numeric)
+            {
+                if (missing)
+                {
+                    _numbers[i].Add(double.NaN);
+                }
+                else if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+                {
+                    _numbers[i].Add(value);
+                }
+                else
+                {
+                    _numbers[i].Add(ParseNumber(cell.ToString(), _requests[i], new Origin(file, lineNumber)));
+                }
+            }
+            else if (missing)
+            {
+                _texts[i].Add(null);
+            }
+            else
+            {
+                _texts[i].Add(lookup.TryGetValue(cell, out var known) ? known : Intern(cell.ToString()));
+            }
+        }
+
+        _origins.Add(file, lineNumber);
+    }
+
     /// <summary>Adds one row of already-typed values (Parquet, JSON): double, string, bool or null.</summary>
     public void AddValues(ReadOnlySpan<object?> cells, string file, int line)
     {
