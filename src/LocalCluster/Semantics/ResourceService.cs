@@ -79,6 +79,7 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
             body.Remove("status");
         }
 
+        BuiltinDefaults.Apply(type.StorageKey, null, body, AllocateClusterIp);
         Admit(type, null, body, options, warnings, fromApply ? "Apply" : "Update");
         if (options.DryRun)
         {
@@ -128,6 +129,7 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
         var warnings = new List<string>();
         var before = current.Parse();
         var next = Merge(type, before, desired, subresource);
+        BuiltinDefaults.Apply(type.StorageKey, before, next, AllocateClusterIp);
         var beforeFinalizers = ObjectMeta.Finalizers(before);
         var deleting = before["metadata"]?["deletionTimestamp"] is not null;
         if (deleting)
@@ -346,6 +348,23 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
     }
 
     internal static int Retries => PatchRetries;
+
+    /// <summary>The next free address in 10.96.0.0/12, as the service IP allocator would hand out.</summary>
+    private string AllocateClusterIp()
+    {
+        var used = store.List("/services", null).Items
+            .Select(s => s.Parse()["spec"]?["clusterIP"]?.ToString())
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        for (var n = 10; ; n++)
+        {
+            var ip = $"10.96.{n / 250}.{(n % 250) + 1}";
+            if (!used.Contains(ip))
+            {
+                return ip;
+            }
+        }
+    }
 }
 
 internal static class FluentExtensions
