@@ -43,5 +43,9 @@ internal sealed class NodeContext(NodeOptions options) : IDisposable
         }
     }
 
-    public void Dispose() => Http.Dispose();
+    public void Dispose()
+    {
+        Http.Dispose();
+        Addresses.Dispose();
+    }
 }

@@ -77,7 +77,7 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
         }
 
         var endpoints = await _harness.WaitAsync(
-            () => _harness.Client.CoreV1.ReadNamespacedEndpointsAsync("web", "default"),
+            () => _harness.EndpointsAsync("web"),
             e => e.Subsets?.SelectMany(s => s.Addresses ?? []).Count() == 2,
             "endpoints with two addresses");
         Assert.Equal(ips.Order(), endpoints.Subsets.SelectMany(s => s.Addresses).Select(a => a.Ip).Order());
@@ -94,7 +94,7 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
             "deployment status at one replica");
         Assert.Equal(deployment.Metadata.Generation, deployment.Status.ObservedGeneration);
         await _harness.WaitAsync(
-            () => _harness.Client.CoreV1.ReadNamespacedEndpointsAsync("web", "default"),
+            () => _harness.EndpointsAsync("web"),
             e => e.Subsets?.SelectMany(s => s.Addresses ?? []).Count() == 1,
             "endpoints with one address");
     }

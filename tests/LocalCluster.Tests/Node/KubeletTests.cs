@@ -83,6 +83,36 @@ public sealed class KubeletTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Failing_probes_keep_a_pod_out_of_endpoints_and_restart_a_container_that_fails_liveness()
+    {
+        var unready = NodeHarness.Http("main");
+        unready.ReadinessProbe.HttpGet.Path = "/missing";
+        var unhealthy = NodeHarness.Http("main");
+        unhealthy.LivenessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/missing", Port = 8080 }, InitialDelaySeconds = 1, PeriodSeconds = 1, FailureThreshold = 1 };
+        var service = new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "probed" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["test"] = "unready" }, Ports = [new V1ServicePort { Port = 80, TargetPort = 8080 }] },
+        };
+        await _harness.Client.CoreV1.CreateNamespacedServiceAsync(service, "default");
+        await _harness.Client.CoreV1.CreateNamespacedPodAsync(Pod("unready", "Always", unready), "default");
+        await _harness.Client.CoreV1.CreateNamespacedPodAsync(Pod("unhealthy", "Always", unhealthy), "default");
+
+        var endpoints = await _harness.WaitAsync(
+            () => _harness.EndpointsAsync("probed"),
+            e => e.Subsets?.SelectMany(s => s.NotReadyAddresses ?? []).Any() == true,
+            "the unready pod listed as not ready");
+        Assert.Empty(endpoints.Subsets.SelectMany(s => s.Addresses ?? []));
+        var pod = await _harness.Client.CoreV1.ReadNamespacedPodAsync("unready", "default");
+        Assert.Equal("Running", pod.Status.Phase);
+        Assert.Equal("False", pod.Status.Conditions.Single(c => c.Type == "Ready").Status);
+        Assert.Equal(pod.Status.PodIP, endpoints.Subsets.Single().NotReadyAddresses.Single().Ip);
+
+        var restarted = await PodWhen("unhealthy", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.RestartCount >= 1, "a restart after the liveness failure");
+        Assert.Equal("Container failed its liveness probe and was restarted", restarted.Status.ContainerStatuses.Single().LastState.Terminated.Message);
+    }
+
+    [Fact]
     public async Task Deleting_a_pod_sends_sigterm_and_removes_it_once_the_process_has_stopped()
     {
         var marker = Path.Combine(_harness.Root, "pvc", "shared", "terminated");

@@ -62,6 +62,19 @@ internal sealed class NodeHarness : IAsyncDisposable
     public async Task<List<V1Pod>> PodsAsync(string? selector = null) =>
         (await Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: selector)).Items.ToList();
 
+    /// <summary>The Endpoints of a service, or an empty one until the controller has written it.</summary>
+    public async Task<V1Endpoints> EndpointsAsync(string name)
+    {
+        try
+        {
+            return await Client.CoreV1.ReadNamespacedEndpointsAsync(name, "default");
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return new V1Endpoints { Subsets = [] };
+        }
+    }
+
     public async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 30)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
