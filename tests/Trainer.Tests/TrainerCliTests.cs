@@ -98,4 +98,21 @@ public sealed class TrainerCliTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("not a valid training spec", result.Stderr);
     }
+
+    [Fact]
+    public async Task A_store_that_cannot_be_written_is_an_internal_error_with_exit_1()
+    {
+        using var dir = new TempDirectory();
+        var data = new SyntheticData { Task = "binaryClassification", Rows = 200 }.WriteCsv(dir.File("data.csv"));
+        await File.WriteAllTextAsync(dir.File("spec.json"), TrainingSpecJson.Serialize(Specs.For("binaryClassification", data)));
+        await File.WriteAllTextAsync(dir.File("store"), "a file where the store should be");
+
+        var result = await CliHarness.RunAsync(TrainerCli.Create(), "train", "--spec", dir.File("spec.json"), "--output", dir.File("store"), "--termination-log", dir.File("t"), "--no-latency");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("internal error", result.Stderr);
+        var summary = JsonSerializer.Deserialize<TrainingSummary>(await File.ReadAllTextAsync(dir.File("t")), ManifestJson.Options)!;
+        Assert.False(summary.Succeeded);
+        Assert.StartsWith("internal error: ", summary.Message);
+    }
 }
