@@ -52,7 +52,7 @@ public sealed class DataSourceTests
     }
 
     [Fact]
-    public async Task An_https_source_is_downloaded_and_a_failed_download_names_the_status()
+    public async Task Http_and_s3_sources_are_downloaded_and_a_failed_download_names_the_status()
     {
         using var dir = new TempDirectory();
         var csv = await File.ReadAllBytesAsync(new SyntheticData { Task = "binaryClassification", Rows = 300 }.WriteCsv(dir.File("data.csv")));
@@ -62,10 +62,10 @@ public sealed class DataSourceTests
         listener.Start();
         var serving = Task.Run(async () =>
         {
-            for (var i = 0; i < 2; i++)
+            for (var i = 0; i < 3; i++)
             {
                 var context = await listener.GetContextAsync();
-                context.Response.StatusCode = context.Request.Url!.AbsolutePath == "/data/churn.csv" ? 200 : 404;
+                context.Response.StatusCode = context.Request.Url!.AbsolutePath is "/data/churn.csv" or "/models-bucket/data/churn.csv" ? 200 : 404;
                 if (context.Response.StatusCode == 200)
                 {
                     await context.Response.OutputStream.WriteAsync(csv);
@@ -78,7 +78,20 @@ public sealed class DataSourceTests
         var result = await TrainerRunner.RunAsync(Specs.For("binaryClassification", $"http://127.0.0.1:{port}/data/churn.csv"), dir.File("store"), Specs.Quiet);
         var missing = await Assert.ThrowsAsync<TrainingInputException>(() =>
             TrainerRunner.RunAsync(Specs.For("binaryClassification", $"http://127.0.0.1:{port}/nothing.csv"), dir.File("store2"), Specs.Quiet));
+        // s3:// goes to the endpoint in FLYWHEEL_S3_ENDPOINT, path style; no other test reads the variable.
+        Environment.SetEnvironmentVariable("FLYWHEEL_S3_ENDPOINT", $"http://127.0.0.1:{port}");
+        TrainingResult s3;
+        try
+        {
+            s3 = await TrainerRunner.RunAsync(Specs.For("binaryClassification", "s3://models-bucket/data/churn.csv"), dir.File("store3"), Specs.Quiet);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FLYWHEEL_S3_ENDPOINT", null);
+        }
+
         await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(result.Manifest.Onnx.Sha256, s3.Manifest.Onnx.Sha256);
 
         Assert.Equal(["churn.csv"], result.Manifest.TrainingData!.Sources);
         Assert.Contains("answered 404", missing.Message);
