@@ -110,6 +110,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var handler = new ApiHandler(service, new WatchStreamer(store, options.TimeProvider, options.BookmarkInterval), new OpenApiDocuments(registry), faults, stopping.Token);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);

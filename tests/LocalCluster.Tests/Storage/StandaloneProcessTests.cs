@@ -53,6 +53,19 @@ public sealed class StandaloneProcessTests : IDisposable
             await _process.WaitForExitAsync();
         }
 
+        /// <summary>Sends SIGTERM and returns the exit code once the server has stopped.</summary>
+        public async Task<int> TerminateAsync()
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _process.WaitForExitAsync(cts.Token);
+            return _process.ExitCode;
+        }
+
         public async ValueTask DisposeAsync()
         {
             if (!_process.HasExited)
@@ -93,5 +106,13 @@ public sealed class StandaloneProcessTests : IDisposable
             Assert.Equal(50, items.Count);
             Assert.Equal("seven", items.Single(c => c.Metadata.Name == "cm-7").Data["i"]);
         }
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_the_server_cleanly()
+    {
+        await using var server = await Server.StartAsync(Path.Combine(_dir, "kubeconfig"), Path.Combine(_dir, "data"));
+
+        Assert.Equal(0, await server.TerminateAsync());
     }
 }
