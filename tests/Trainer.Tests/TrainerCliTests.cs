@@ -115,4 +115,39 @@ public sealed class TrainerCliTests
         Assert.False(summary.Succeeded);
         Assert.StartsWith("internal error: ", summary.Message);
     }
+
+    [Fact]
+    public async Task Train_reads_the_spec_store_and_termination_log_from_the_environment()
+    {
+        using var dir = new TempDirectory();
+        var data = new SyntheticData { Task = "regression", Rows = 200 }.WriteCsv(dir.File("data.csv"));
+        await File.WriteAllTextAsync(dir.File("spec.json"), TrainingSpecJson.Serialize(Specs.For("regression", data)));
+        (string Name, string Value)[] variables =
+        [
+            (TrainerCli.SpecVariable, dir.File("spec.json")),
+            (TrainerCli.StoreVariable, dir.File("store")),
+            (TrainerCli.TerminationLogVariable, dir.File("termination-log")),
+        ];
+        foreach (var (name, value) in variables)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        ToolResult result;
+        try
+        {
+            result = await CliHarness.RunAsync(TrainerCli.Create(), "train", "--no-latency");
+        }
+        finally
+        {
+            foreach (var (name, _) in variables)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "store", "default", "churn", "1.0", "model.onnx")));
+        Assert.Contains("\"succeeded\":true", await File.ReadAllTextAsync(dir.File("termination-log")));
+    }
 }
