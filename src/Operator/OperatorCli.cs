@@ -1,4 +1,5 @@
 using Flywheel.Contracts.Cli;
+using Flywheel.Operator.Controllers;
 using Flywheel.Operator.Crds;
 using Flywheel.Operator.Crds.Validation;
 
@@ -14,6 +15,10 @@ internal static class OperatorCli
           flywheel-operator <command> [options]
 
         Commands:
+          run [--Key=value...] Run the controllers (Model, TrainingRun, ModelDeployment,
+                               RetrainPolicy) under leader election, with /healthz, /readyz
+                               and /metrics. Settings come from --config FILE, FLYWHEEL_*
+                               environment variables and --Key=value arguments.
           crds [--output DIR]  Generate the CustomResourceDefinitions from the API types: one
                                file per kind into DIR, or one YAML stream on stdout.
           validate FILE...     Check Flywheel manifests against the CRD schemas and CEL rules
@@ -28,6 +33,7 @@ internal static class OperatorCli
 
     public static CommandDispatcher Create() =>
         new CommandDispatcher("flywheel-operator", Usage)
+            .Add("run", RunCommand.RunAsync)
             .Add("crds", CrdsCommand.RunAsync)
             .Add("validate", ValidateCommand.RunAsync);
 }

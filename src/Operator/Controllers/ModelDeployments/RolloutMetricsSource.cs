@@ -1,0 +1,36 @@
+using Flywheel.Operator.Api.V1Alpha1;
+using Flywheel.Operator.Builders;
+using Flywheel.Operator.Triggers;
+
+namespace Flywheel.Operator.Controllers.ModelDeployments;
+
+/// <summary>
+/// Reads a new version's health from the same source as the retrain triggers: Prometheus when the operator has one,
+/// else the pods' monitoring summaries (which carry live accuracy, not errors or latency).
+/// </summary>
+public sealed class RolloutMetricsSource(PrometheusClients prometheus, MonitoringSummaryClient summaries, ClusterReader cluster, OperatorSettings settings)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+
+    public async Task<RolloutMeasurements> MeasureAsync(ModelDeployment deployment, string version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        var ns = deployment.Metadata.NamespaceProperty;
+        var model = deployment.Spec.ModelRef.Name;
+        if (!string.IsNullOrEmpty(settings.PrometheusUrl))
+        {
+            var client = prometheus.For(settings.PrometheusUrl);
+            return new RolloutMeasurements(
+                await client.QueryAsync(PrometheusQueries.ErrorRate(ns, model, version, Window), cancellationToken).ConfigureAwait(false),
+                await client.QueryAsync(PrometheusQueries.P99LatencyMilliseconds(ns, model, version, Window), cancellationToken).ConfigureAwait(false),
+                await client.QueryAsync(PrometheusQueries.Accuracy(ns, model, version), cancellationToken).ConfigureAwait(false),
+                (long)(await client.QueryAsync(PrometheusQueries.LabeledSamples(ns, model, version), cancellationToken).ConfigureAwait(false) ?? 0));
+        }
+
+        var pods = await cluster.PodsAsync(ns, $"{ChildMetadata.DeploymentLabel}={deployment.Metadata.Name},{ChildMetadata.VersionLabel}={version}", cancellationToken).ConfigureAwait(false);
+        var (summary, _) = await summaries.ReadAsync(pods, model, cancellationToken).ConfigureAwait(false);
+        return summary is null || summary.Version != version
+            ? new RolloutMeasurements(null, null, null)
+            : new RolloutMeasurements(null, null, summary.Feedback.Accuracy, summary.Feedback.Labeled);
+    }
+}
