@@ -1,0 +1,80 @@
+using Flywheel.Contracts.Artifacts;
+using Flywheel.Operator.Api.V1Alpha1;
+using Flywheel.Operator.Tests.Controllers.Support;
+using k8s;
+using k8s.Models;
+
+namespace Flywheel.Operator.Tests.Controllers;
+
+/// <summary>The controllers running together, as the operator runs them, against LocalCluster.</summary>
+public sealed class OperatorLoopTests
+{
+    private static TrainingSummary Trained(string version) => new()
+    {
+        Succeeded = true,
+        VersionDirectory = $"default/churn/{version}",
+        SchemaHash = "s1",
+        Algorithm = "fastTree",
+        Metrics = new Dictionary<string, double> { ["auc"] = 0.9 },
+        Trials = 2,
+    };
+
+    [Fact]
+    public async Task The_loop_converges_through_500s_409s_and_dropped_watches()
+    {
+        await using var op = await OperatorCluster.StartAsync();
+        await using var operatorProcess = new OperatorInstance(op.Cluster.ClientConfiguration, op.Settings);
+        op.Cluster.Faults.FailNext("patch", "trainingruns", count: 2, statusCode: 500);
+        op.Cluster.Faults.FailNext("patch", "jobs", count: 1, statusCode: 409);
+        op.Cluster.Faults.FailNext("patch", "models/status", count: 2, statusCode: 503);
+
+        await op.CreateAsync(OperatorCluster.NewModel());
+        var job = await Poll.UntilAsync(async () => await op.Client.BatchV1.ReadNamespacedJobAsync("churn-initial-g1-train", OperatorCluster.Ns), "the initial run's Job exists");
+        op.Cluster.Faults.DropWatches();
+
+        await Kubelet.FinishJobAsync(op.Client, job.Metadata.Name, Trained(job.Spec.Template.Metadata.Labels["flywheel.dev/version"]));
+        var model = await Poll.UntilAsync(async () => await op.GetAsync<Model>("churn") is { Status.PromotedVersion: "1.0" } m ? m : null, "version 1.0 is promoted");
+        Assert.True(model.Status.IsTrue(ConditionTypes.Ready));
+        Assert.Equal(0, op.Cluster.Faults.Pending);
+
+        op.Cluster.Faults.DropWatches();
+        op.Cluster.Faults.FailNext("patch", "deployments", count: 1, statusCode: 500);
+        await op.CreateAsync(new ModelDeployment { Metadata = new V1ObjectMeta { Name = "churn-api" }, Spec = new ModelDeploymentSpec { ModelRef = new ObjectReference { Name = "churn" } }, Status = null! });
+        await Poll.UntilAsync(async () => await op.Client.AppsV1.ReadNamespacedDeploymentAsync("churn-api-inference", OperatorCluster.Ns), "the inference Deployment exists");
+        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
+        var deployment = await Poll.UntilAsync(async () => await op.GetAsync<ModelDeployment>("churn-api") is { Status.ServingVersion: "1.0" } d ? d : null, "1.0 is served");
+        Assert.Equal(1, deployment.Status.ReadyReplicas);
+
+        // Exactly one run and one Job, however many retries and relists happened on the way.
+        Assert.Single(await op.RunsAsync());
+        Assert.Single((await op.Client.BatchV1.ListNamespacedJobAsync(OperatorCluster.Ns)).Items);
+    }
+
+    [Fact]
+    public async Task Of_two_operators_one_leads_and_the_other_takes_over_when_it_stops()
+    {
+        await using var op = await OperatorCluster.StartAsync();
+        var first = new OperatorInstance(op.Cluster.ClientConfiguration, op.Settings, identity: "operator-a");
+        await using var second = new OperatorInstance(op.Cluster.ClientConfiguration, op.Settings, identity: "operator-b");
+        try
+        {
+            await Poll.UntilAsync(() => first.Election!.IsLeader || second.Election!.IsLeader, "one operator leads");
+            Assert.False(first.Election!.IsLeader && second.Election!.IsLeader);
+            var (leader, standby) = first.Election.IsLeader ? (first, second) : (second, first);
+
+            await op.CreateAsync(OperatorCluster.NewModel("first"));
+            await Poll.UntilAsync(async () => (await op.RunsAsync()).Any(r => r.Metadata.Name == "first-initial-g1"), "the leader starts the first model's run");
+            Assert.False(standby.Election!.IsLeader);
+
+            await leader.DisposeAsync();
+            await Poll.UntilAsync(() => standby.Election.IsLeader, "the standby takes over", TimeSpan.FromSeconds(20));
+            await op.CreateAsync(OperatorCluster.NewModel("second"));
+            await Poll.UntilAsync(async () => (await op.RunsAsync()).Any(r => r.Metadata.Name == "second-initial-g1"), "the new leader starts the second model's run");
+            Assert.Equal(2, (await op.RunsAsync()).Count);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+    }
+}
