@@ -215,7 +215,7 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
             {
                 "application/json-patch+json" => (JsonObject)Patching.JsonPatch.Apply(scale, (JsonArray)patch!)!,
                 _ => (JsonObject)Patching.MergePatch.Apply(scale, patch)!,
-            }, options));
+            }, options, patching: true));
             return;
         }
 
@@ -223,16 +223,26 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
         await WriteResultAsync(context, result.Created ? 201 : 200, result);
     }
 
-    private JsonObject UpdateScale(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> change, WriteOptions options)
+    private JsonObject UpdateScale(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> change, WriteOptions options, bool patching = false)
     {
         var scale = type.Scale!;
         for (var attempt = 0; ; attempt++)
         {
             var current = service.Store.Get(type.StorageKey, ns, name) ?? throw ApiException.NotFound(type, name);
             var obj = current.Parse();
-            var wanted = change(Scale(type, obj));
+            var original = Scale(type, obj);
+            var wanted = change((JsonObject)original.DeepClone());
             var replicas = wanted["spec"]?["replicas"]?.DeepClone() ?? JsonValue.Create(0);
+
+            // A patch that leaves metadata.resourceVersion as it was asks for no precondition, so a
+            // concurrent write is retried as the API server's update loop does; only a version the
+            // caller set (an update, or a patch naming one) must match.
             var expected = ObjectMeta.ResourceVersion(wanted);
+            if (patching && expected == ObjectMeta.ResourceVersion(original))
+            {
+                expected = 0;
+            }
+
             if (expected != 0 && expected != current.ResourceVersion)
             {
                 throw ApiException.Conflict(type, name);
