@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace Flywheel.Operator.Bench;
+
+/// <summary>Counts the operator's requests that change something (every verb but GET).</summary>
+internal sealed class WriteCounter : DelegatingHandler
+{
+    private readonly ConcurrentQueue<string> _log = new();
+    private int _writes;
+
+    public int Writes => Volatile.Read(ref _writes);
+
+    public IReadOnlyList<string> Log => [.. _log];
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _writes, 0);
+        _log.Clear();
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Method != HttpMethod.Get)
+        {
+            Interlocked.Increment(ref _writes);
+            _log.Enqueue($"{request.Method} {request.RequestUri?.AbsolutePath}");
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+}
