@@ -21,16 +21,24 @@ internal static partial class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var seconds = args.Length == 2 && args[0] == "--seconds" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var seconds = Option(args, "--seconds", 3);
+        var runners = Option(args, "--batch-runners", 1);
+        var only = Array.IndexOf(args, "--models") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : ["small", "large", "mlp"];
         var root = Path.Combine(Path.GetTempPath(), "flywheel-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
             var rows = new List<string[]>();
-            foreach (var (label, kind) in new[] { ("small (20 trees)", TestModelKind.Binary), ("large (500 trees)", TestModelKind.BinaryLarge) })
+            var models = new (string Key, string Label, Func<string, string> Write, Func<int, string> Body)[]
             {
-                var dir = Path.Combine(root, kind.ToString());
-                TestModels.Write(dir, kind, "1.0");
-                rows.AddRange(await MeasureModelAsync(label, dir, seconds));
+                ("small", "small (20 trees)", d => TestModels.Write(d, TestModelKind.Binary, "1.0"), MovieBody),
+                ("large", "large (500 trees)", d => TestModels.Write(d, TestModelKind.BinaryLarge, "1.0"), MovieBody),
+                ("mlp", "MLP (16→1024→1024→2)", d => MlpModel.Write(d, "1.0", hidden: 1024), MlpModel.Body),
+            };
+            foreach (var (key, label, write, body) in models.Where(m => only.Contains(m.Key)))
+            {
+                var dir = Path.Combine(root, key);
+                write(dir);
+                rows.AddRange(await MeasureModelAsync(label, dir, body, seconds, runners));
             }
 
             Console.WriteLine();
@@ -49,7 +57,10 @@ internal static partial class Program
         }
     }
 
-    private static async Task<List<string[]>> MeasureModelAsync(string label, string dir, int seconds)
+    private static int Option(string[] args, string name, int fallback) =>
+        Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+
+    private static async Task<List<string[]>> MeasureModelAsync(string label, string dir, Func<int, string> body, int seconds, int runners)
     {
         var result = new List<string[]>();
         void Add(string what, string value)
@@ -58,11 +69,11 @@ internal static partial class Program
             Console.WriteLine($"{label}: {what}: {value}");
         }
 
-        var single = Body(1);
-        var batch64 = Body(64);
+        var single = body(1);
+        var batch64 = body(64);
 
         // (a) In-process: parse the same request bodies and run ONNX Runtime, no HTTP.
-        var options = Options(dir, 64, monitoring: false);
+        var options = Options(dir, 64, monitoring: false, runners);
         var loader = new ModelLoader(options, new Monitoring.ServerMetrics(Prometheus.Metrics.NewCustomRegistry()), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using (var model = await loader.LoadAsync("1.0", CancellationToken.None))
         {
@@ -71,11 +82,24 @@ internal static partial class Program
             var raw = V2RequestReader.Read(bytes1, model.Schema, 4096).Batch;
             var rawLatency = Percentile(Time(() => model.Run(raw), seconds), 0.5);
             var pipeLatency = Percentile(Time(() => model.Run(V2RequestReader.Read(bytes1, model.Schema, 4096).Batch), seconds), 0.5);
+            var raw64 = V2RequestReader.Read(bytes64, model.Schema, 4096).Batch;
+            var rawRows = 64 / Percentile(Time(() => model.Run(raw64), seconds), 0.5);
             var batchTimes = Time(() => model.Run(V2RequestReader.Read(bytes64, model.Schema, 4096).Batch), seconds);
             var inProcessRows = 64 / Percentile(batchTimes, 0.5);
             Add("(a) raw ONNX Runtime, 1 row, p50", Micro(rawLatency));
+            Add("(a) raw ONNX Runtime, 64-row batches, rows/s (1 thread)", Rate(rawRows));
             Add("(a) parse + ONNX Runtime, 1 row, p50", Micro(pipeLatency));
             Add("(a) parse + ONNX Runtime, 64-row bodies, rows/s (1 thread)", Rate(inProcessRows));
+
+            // The same with what the server does around the run: ids, batch metrics and monitoring.
+            var monitoredOptions = Options(dir, 64, monitoring: true, runners);
+            var metrics = new Monitoring.ServerMetrics(Prometheus.Metrics.NewCustomRegistry());
+            using var monitored = await new ModelLoader(monitoredOptions, metrics, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).LoadAsync("1.0", CancellationToken.None);
+            var service = new PredictionService(monitoredOptions, metrics, new Monitoring.PredictionIdStore(new Monitoring.PredictionIds(), 100_000), log: null);
+            var servedLatency = Percentile(Time(() => service.Process(monitored, V2RequestReader.Read(bytes1, model.Schema, 4096).Batch), seconds), 0.5);
+            var servedRows = 64 / Percentile(Time(() => service.Process(monitored, V2RequestReader.Read(bytes64, model.Schema, 4096).Batch), seconds), 0.5);
+            Add("(a) parse + ONNX Runtime + ids + monitoring, 1 row, p50", Micro(servedLatency));
+            Add("(a) parse + ONNX Runtime + ids + monitoring, 64-row bodies, rows/s (1 thread)", Rate(servedRows));
 
             // (b) and (c): the server over HTTP, measured with wrk.
             foreach (var monitoring in new[] { true, false })
@@ -88,7 +112,7 @@ internal static partial class Program
                         continue;
                     }
 
-                    await using var app = await InferenceApp.StartAsync(Options(dir, batching ? 64 : 1, monitoring), logLevel: LogLevel.Warning);
+                    await using var app = await InferenceApp.StartAsync(Options(dir, batching ? 64 : 1, monitoring, runners), logLevel: LogLevel.Warning);
                     var url = new Uri(app.BaseAddress, "v2/models/movies/infer").ToString();
                     var btag = batching ? "batching" : "no batching";
                     if (batching)
@@ -120,7 +144,7 @@ internal static partial class Program
         return result;
     }
 
-    private static ServerOptions Options(string dir, int maxBatch, bool monitoring) => new()
+    private static ServerOptions Options(string dir, int maxBatch, bool monitoring, int runners) => new()
     {
         ModelDirectory = dir,
         ModelName = "movies",
@@ -131,9 +155,10 @@ internal static partial class Program
         MaxBatchSize = maxBatch,
         Monitoring = monitoring,
         MaxQueue = 4096,
+        BatchRunners = runners,
     };
 
-    private static string Body(int rows)
+    private static string MovieBody(int rows)
     {
         var random = new Random(5);
         var ages = string.Join(",", Enumerable.Range(0, rows).Select(_ => (18 + (random.NextDouble() * 60)).ToString("0.0", CultureInfo.InvariantCulture)));
@@ -145,7 +170,8 @@ internal static partial class Program
     /// <summary>Runs <paramref name="action"/> for the given seconds (after a warm-up); returns each run's seconds.</summary>
     private static List<double> Time(Func<PredictionBatch> action, int seconds)
     {
-        for (var i = 0; i < 2000; i++)
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < 2000 && warm.Elapsed.TotalSeconds < 0.5; i++)
         {
             action();
         }

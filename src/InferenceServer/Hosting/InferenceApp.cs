@@ -78,7 +78,7 @@ internal sealed class InferenceApp : IAsyncDisposable
             throw;
         }
 
-        var service = new PredictionService(options, metrics, new PredictionIdStore(Math.Max(options.MonitoringWindow, 100_000)), log);
+        var service = new PredictionService(options, metrics, new PredictionIdStore(new PredictionIds(), Math.Max(options.MonitoringWindow, 100_000)), log);
         var batcher = new DynamicBatcher(service, options.MaxBatchSize, options.MaxDelay, options.BatchRunners,
             metrics.QueueDepth.WithLabels(options.Namespace, options.ModelName, models.Current!.Version));
         var state = new ServerState(options, models, batcher, service, metrics, log, time);

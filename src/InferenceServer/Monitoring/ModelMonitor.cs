@@ -1,3 +1,4 @@
+using System.Buffers;
 using Flywheel.Contracts.Monitoring;
 using Flywheel.InferenceServer.Pipeline;
 using Prometheus;
@@ -21,6 +22,7 @@ internal sealed class ModelMonitor
     private readonly Counter.Child[] _predictionCounters;
     private readonly Histogram.Child? _predictionValues;
     private readonly int _distributions;
+    private readonly int _maxBins;
     private long _total;
 
     public ModelMonitor(ModelSchema schema, ServerMetrics metrics, DriftMethod method, int windowRows, string @namespace, string model, string version)
@@ -36,6 +38,7 @@ internal sealed class ModelMonitor
         };
         _identity = [@namespace, model, version];
         _distributions = schema.Features.Count + 1;
+        _maxBins = schema.Features.Select(f => f.BinNames.Length).Append(schema.PredictionBins.Length).Max();
         _window = new SlidingWindow(windowRows, [.. schema.Features.Select(f => f.BinNames.Length), schema.PredictionBins.Length]);
         _feedback = new FeedbackTracker(windowRows);
         _binCounters = [.. schema.Features.Select(f => f.BinNames.Select(bin => f.IsNumeric
@@ -64,74 +67,86 @@ internal sealed class ModelMonitor
     public void Record(FeatureBatch batch, PredictionBatch predictions)
     {
         var rows = batch.Rows;
-        var bins = new ushort[_distributions][];
-        for (var f = 0; f < _schema.Features.Count; f++)
+        // One pooled array for every distribution's bins and one for the batch's counts: nothing allocated per batch.
+        var bins = ArrayPool<ushort>.Shared.Rent(_distributions * rows);
+        var local = ArrayPool<long>.Shared.Rent(_maxBins);
+        try
         {
-            var feature = _schema.Features[f];
-            var column = bins[f] = new ushort[rows];
-            var local = new long[feature.BinNames.Length];
-            if (feature.IsNumeric)
+            for (var f = 0; f < _schema.Features.Count; f++)
             {
-                var values = batch.Numeric[f]!;
+                var feature = _schema.Features[f];
+                var column = bins.AsSpan(f * rows, rows);
+                var counts = local.AsSpan(0, feature.BinNames.Length);
+                counts.Clear();
+                if (feature.IsNumeric)
+                {
+                    var values = batch.Numeric[f]!;
+                    for (var r = 0; r < rows; r++)
+                    {
+                        var bin = double.IsNaN(values[r]) ? feature.MissingBin : DriftMath.BinIndex(feature.BinEdges, values[r]);
+                        column[r] = (ushort)bin;
+                        counts[bin]++;
+                    }
+                }
+                else
+                {
+                    var values = batch.Text[f]!;
+                    for (var r = 0; r < rows; r++)
+                    {
+                        var value = values[r];
+                        var bin = string.IsNullOrEmpty(value) ? feature.MissingBin
+                            : feature.Categories.TryGetValue(value, out var known) ? known : feature.UnknownBin;
+                        column[r] = (ushort)bin;
+                        counts[bin]++;
+                    }
+                }
+
+                for (var b = 0; b < counts.Length; b++)
+                {
+                    if (counts[b] > 0)
+                    {
+                        _binCounters[f][b].Inc(counts[b]);
+                    }
+                }
+            }
+
+            var predictionBins = bins.AsSpan((_distributions - 1) * rows, rows);
+            if (_schema.IsClassification)
+            {
+                var counts = local.AsSpan(0, _schema.Classes.Length);
+                counts.Clear();
                 for (var r = 0; r < rows; r++)
                 {
-                    var bin = double.IsNaN(values[r]) ? feature.MissingBin : DriftMath.BinIndex(feature.BinEdges, values[r]);
-                    column[r] = (ushort)bin;
-                    local[bin]++;
+                    var c = predictions.ClassIndex[r];
+                    predictionBins[r] = (ushort)c;
+                    counts[c]++;
+                }
+
+                for (var c = 0; c < counts.Length; c++)
+                {
+                    if (counts[c] > 0)
+                    {
+                        _predictionCounters[c].Inc(counts[c]);
+                    }
                 }
             }
             else
             {
-                var values = batch.Text[f]!;
                 for (var r = 0; r < rows; r++)
                 {
-                    var value = values[r];
-                    var bin = string.IsNullOrEmpty(value) ? feature.MissingBin
-                        : feature.Categories.TryGetValue(value, out var known) ? known : feature.UnknownBin;
-                    column[r] = (ushort)bin;
-                    local[bin]++;
+                    predictionBins[r] = (ushort)DriftMath.BinIndex(_schema.PredictionEdges, predictions.Values[r]);
+                    _predictionValues!.Observe(predictions.Values[r]);
                 }
             }
 
-            for (var b = 0; b < local.Length; b++)
-            {
-                if (local[b] > 0)
-                {
-                    _binCounters[f][b].Inc(local[b]);
-                }
-            }
+            _window.Add(bins.AsSpan(0, _distributions * rows), rows);
+            Interlocked.Add(ref _total, rows);
         }
-
-        var predictionBins = bins[_distributions - 1] = new ushort[rows];
-        if (_schema.IsClassification)
+        finally
         {
-            var local = new long[_schema.Classes.Length];
-            for (var r = 0; r < rows; r++)
-            {
-                var c = predictions.ClassIndex[r];
-                predictionBins[r] = (ushort)c;
-                local[c]++;
-            }
-
-            for (var c = 0; c < local.Length; c++)
-            {
-                if (local[c] > 0)
-                {
-                    _predictionCounters[c].Inc(local[c]);
-                }
-            }
+            ArrayPool<ushort>.Shared.Return(bins);
+            ArrayPool<long>.Shared.Return(local);
         }
-        else
-        {
-            for (var r = 0; r < rows; r++)
-            {
-                predictionBins[r] = (ushort)DriftMath.BinIndex(_schema.PredictionEdges, predictions.Values[r]);
-                _predictionValues!.Observe(predictions.Values[r]);
-            }
-        }
-
-        _window.Add(bins, rows);
-        Interlocked.Add(ref _total, rows);
     }
 
     /// <summary>Records feedback on one of this version's predictions; returns the kind counted.</summary>

@@ -1,41 +1,58 @@
 namespace Flywheel.InferenceServer.Monitoring;
 
 /// <summary>
-/// Remembers the last <c>capacity</c> predictions by id (the version's monitor and the predicted class, or -1 for regression) so
-/// that feedback can be matched; older ids are forgotten and their feedback is answered 404.
+/// Remembers the last <c>capacity</c> predictions by sequence number (the version's monitor and the predicted
+/// class, or -1 for regression) so that feedback can be matched; older ids are forgotten and their feedback
+/// is answered 404. A ring indexed by sequence number: writers own disjoint slots, so adding takes no lock,
+/// and a reader checks the slot's sequence before and after reading it.
 /// </summary>
-internal sealed class PredictionIdStore(int capacity)
+internal sealed class PredictionIdStore(PredictionIds ids, int capacity)
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, (ModelMonitor Monitor, int Class)> _classes = new(capacity, StringComparer.Ordinal);
-    private readonly string?[] _ring = new string?[capacity];
-    private int _next;
+    private readonly long[] _sequences = new long[capacity];
+    private readonly ModelMonitor?[] _monitors = new ModelMonitor?[capacity];
+    private readonly int[] _classes = new int[capacity];
 
     public int Capacity => capacity;
 
-    public void Add(ModelMonitor monitor, string[] ids, int[] classes, int rows)
-    {
-        lock (_lock)
-        {
-            for (var r = 0; r < rows; r++)
-            {
-                if (_ring[_next] is { } old)
-                {
-                    _classes.Remove(old);
-                }
+    public PredictionIds Ids => ids;
 
-                _ring[_next] = ids[r];
-                _classes[ids[r]] = (monitor, classes.Length > r ? classes[r] : -1);
-                _next = (_next + 1) % capacity;
-            }
+    public void Add(ModelMonitor monitor, long first, int[] classes, int rows)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var sequence = first + r;
+            var slot = (int)(sequence % capacity);
+            // Invalidate first (a full fence), so that a reader never pairs the new sequence with old contents.
+            Interlocked.Exchange(ref _sequences[slot], 0);
+            _monitors[slot] = monitor;
+            _classes[slot] = classes.Length > r ? classes[r] : -1;
+            Volatile.Write(ref _sequences[slot], sequence);
         }
     }
 
     public bool TryGet(string id, out (ModelMonitor Monitor, int Class) prediction)
     {
-        lock (_lock)
+        prediction = default;
+        if (!ids.TryParse(id, out var sequence))
         {
-            return _classes.TryGetValue(id, out prediction);
+            return false;
         }
+
+        var slot = (int)(sequence % capacity);
+        if (Volatile.Read(ref _sequences[slot]) != sequence)
+        {
+            return false;
+        }
+
+        var monitor = _monitors[slot];
+        var predicted = _classes[slot];
+        Interlocked.MemoryBarrier();
+        if (monitor is null || Volatile.Read(ref _sequences[slot]) != sequence)
+        {
+            return false;
+        }
+
+        prediction = (monitor, predicted);
+        return true;
     }
 }

@@ -39,10 +39,11 @@ internal sealed class PredictionLogWriter : IAsyncDisposable
         var now = _time.GetUtcNow();
         var buffer = new ArrayBufferWriter<byte>(batch.Rows * 256);
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        Span<byte> id = stackalloc byte[PredictionIds.MaxLength];
         for (var r = 0; r < batch.Rows; r++)
         {
             writer.WriteStartObject();
-            writer.WriteString("id", predictions.Ids[r]);
+            writer.WriteString("id"u8, id[..predictions.FormatId(r, id)]);
             writer.WriteString("timestamp", now);
             writer.WriteString("model", model);
             writer.WriteString("version", version);

@@ -23,35 +23,41 @@ internal sealed class SlidingWindow
 
     public int Capacity => _capacity;
 
-    /// <summary>Adds rows: <paramref name="bins"/>[d][r] is row r's bin in distribution d.</summary>
-    public void Add(ushort[][] bins, int rows)
+    /// <summary>Adds rows: <paramref name="bins"/>[d × rows + r] is row r's bin in distribution d.</summary>
+    public void Add(ReadOnlySpan<ushort> bins, int rows)
     {
         lock (_lock)
         {
-            for (var r = 0; r < rows; r++)
+            // Distribution by distribution, so that the inner loop walks one ring and one column.
+            var start = _next;
+            var filled = _filled;
+            for (var d = 0; d < _rings.Length; d++)
             {
-                var slot = _next;
-                var full = _filled == _capacity;
-                for (var d = 0; d < _rings.Length; d++)
+                var ring = _rings[d];
+                var counts = _counts[d];
+                var column = bins.Slice(d * rows, rows);
+                var slot = start;
+                var full = filled;
+                for (var r = 0; r < rows; r++)
                 {
-                    var ring = _rings[d];
-                    var counts = _counts[d];
-                    if (full)
+                    if (full == _capacity)
                     {
                         counts[ring[slot]]--;
                     }
+                    else
+                    {
+                        full++;
+                    }
 
-                    var bin = bins[d][r];
+                    var bin = column[r];
                     ring[slot] = bin;
                     counts[bin]++;
-                }
-
-                _next = slot + 1 == _capacity ? 0 : slot + 1;
-                if (!full)
-                {
-                    _filled++;
+                    slot = slot + 1 == _capacity ? 0 : slot + 1;
                 }
             }
+
+            _next = (int)((start + (long)rows) % _capacity);
+            _filled = (int)Math.Min(_capacity, filled + (long)rows);
         }
     }
 

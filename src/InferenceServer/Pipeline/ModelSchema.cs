@@ -16,6 +16,9 @@ internal enum GraphElementType
 /// <summary>One feature as the server parses, feeds and monitors it.</summary>
 internal sealed class FeatureSpec
 {
+    private static readonly Dictionary<string, int> EmptyCategories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _categories = EmptyCategories;
+
     public required string Name { get; init; }
 
     public required int Index { get; init; }
@@ -23,7 +26,18 @@ internal sealed class FeatureSpec
     public required bool IsNumeric { get; init; }
 
     /// <summary>Categorical: vocabulary value → category index; unknown is <see cref="Vocabulary"/>.Count, missing the next.</summary>
-    public IReadOnlyDictionary<string, int> Categories { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> Categories
+    {
+        get => _categories;
+        init
+        {
+            _categories = new Dictionary<string, int>(value, StringComparer.Ordinal);
+            CategoryLookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+    }
+
+    /// <summary><see cref="Categories"/> looked up by characters, so that parsing need not allocate a string.</summary>
+    public Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> CategoryLookup { get; private set; } = EmptyCategories.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public IReadOnlyList<string> Vocabulary { get; init; } = [];
 
@@ -64,7 +78,18 @@ internal sealed class ModelSchema
 
     public bool IsClassification => Task != ModelTask.Regression;
 
-    public string[] Classes { get; private init; } = [];
+    public string[] Classes
+    {
+        get;
+        private init
+        {
+            field = value;
+            ClassList = string.Join(",", value);
+        }
+    } = [];
+
+    /// <summary>The class names joined with commas, as responses name them.</summary>
+    public string ClassList { get; private set; } = string.Empty;
 
     public int PositiveClass { get; private init; } = -1;
 

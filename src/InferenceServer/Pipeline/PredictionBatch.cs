@@ -19,7 +19,22 @@ internal sealed class PredictionBatch(int rows, int classCount)
     /// <summary>Predicted value per row (regression).</summary>
     public double[] Values { get; } = classCount > 0 ? [] : new double[rows];
 
-    public string[] Ids { get; } = new string[rows];
+    /// <summary>The prediction id of row 0; row r has sequence number <c>FirstId + r</c>.</summary>
+    public long FirstId { get; private set; }
+
+    /// <summary>Where the ids come from, to write them out; null until <see cref="AssignIds"/>.</summary>
+    public Monitoring.PredictionIds? IdSource { get; private set; }
+
+    public void AssignIds(Monitoring.PredictionIds source)
+    {
+        IdSource = source;
+        FirstId = source.Reserve(Rows);
+    }
+
+    /// <summary>Writes row <paramref name="row"/>'s id as UTF-8; returns its length.</summary>
+    public int FormatId(int row, Span<byte> destination) => IdSource!.Format(FirstId + row, destination);
+
+    public string Id(int row) => IdSource!.ToString(FirstId + row);
 }
 
 /// <summary>One request's rows of a (possibly merged) batch.</summary>

@@ -62,13 +62,22 @@ internal static class HttpIo
         }
     }
 
+    /// <summary>Builds the body in a pooled buffer, then sends it with its Content-Length in one write.</summary>
     public static void WriteJson(HttpResponse response, int status, Action<Utf8JsonWriter> write)
     {
         response.StatusCode = status;
         response.ContentType = Json;
-        using var writer = new Utf8JsonWriter(response.BodyWriter);
-        write(writer);
-        writer.Flush();
+        using var buffer = new PooledBufferWriter(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        response.ContentLength = buffer.WrittenCount;
+        var body = response.BodyWriter;
+        var span = body.GetSpan(buffer.WrittenCount);
+        buffer.WrittenSpan.CopyTo(span);
+        body.Advance(buffer.WrittenCount);
     }
 
     public static void WriteError(HttpResponse response, int status, string message) =>

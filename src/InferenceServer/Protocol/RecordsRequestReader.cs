@@ -118,13 +118,13 @@ internal static class RecordsRequestReader
             reader.Read();
             if (numbers[f] is { } column)
             {
-                column.Add(TensorData.Number(ref reader, $"feature '{name}'", $"instances[{row}].{name}"));
+                column.Add(TensorData.Number(ref reader, "FP64", new ValueLocation(name, row, Records: true)));
             }
             else
             {
                 texts[f]!.Add(reader.TokenType switch
                 {
-                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.String => TensorData.Category(ref reader, schema.Features[f]),
                     JsonTokenType.Null => null,
                     _ => throw ProtocolException.BadRequest($"instances[{row}].{name} is {TensorData.Describe(ref reader)}; feature '{name}' is categorical and needs a string (null for a missing value)"),
                 });

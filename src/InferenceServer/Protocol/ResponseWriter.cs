@@ -68,7 +68,7 @@ internal static class ResponseWriter
 
             if (Wants(ProbabilitiesOutput))
             {
-                StartTensor(writer, ProbabilitiesOutput, "FP32", rows, classes.Length, ("classes", string.Join(",", classes)));
+                StartTensor(writer, ProbabilitiesOutput, "FP32", rows, classes.Length, ("classes", schema.ClassList));
                 var probabilities = batch.Probabilities.AsSpan(offset * classes.Length, rows * classes.Length);
                 foreach (var p in probabilities)
                 {
@@ -118,9 +118,10 @@ internal static class ResponseWriter
         if (Wants(IdOutput))
         {
             StartTensor(writer, IdOutput, "BYTES", rows);
+            Span<byte> id = stackalloc byte[Monitoring.PredictionIds.MaxLength];
             for (var r = 0; r < rows; r++)
             {
-                writer.WriteStringValue(batch.Ids[offset + r]);
+                writer.WriteStringValue(id[..batch.FormatId(offset + r, id)]);
             }
 
             EndTensor(writer);
@@ -144,10 +145,11 @@ internal static class ResponseWriter
         }
 
         writer.WriteStartArray("predictions");
+        Span<byte> id = stackalloc byte[Monitoring.PredictionIds.MaxLength];
         for (var r = 0; r < rows; r++)
         {
             writer.WriteStartObject();
-            writer.WriteString("id", batch.Ids[offset + r]);
+            writer.WriteString("id"u8, id[..batch.FormatId(offset + r, id)]);
             if (schema.IsClassification)
             {
                 writer.WriteString("label", classes[batch.ClassIndex[offset + r]]);

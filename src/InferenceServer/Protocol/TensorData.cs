@@ -3,11 +3,25 @@ using Flywheel.InferenceServer.Pipeline;
 
 namespace Flywheel.InferenceServer.Protocol;
 
+/// <summary>
+/// Where a value sits in a request: a V2 input's element or a records row's field. Formatted only when an
+/// error names it, so that a valid request builds no strings per value.
+/// </summary>
+internal readonly record struct ValueLocation(string Name, int Element, bool Records)
+{
+    /// <summary>What an error message starts with: <c>input 'age' element 3</c> or <c>instances[3].age</c>.</summary>
+    public string What => Records ? $"instances[{Element}].{Name}" : $"input '{Name}' element {Element}";
+
+    /// <summary>What must hold numbers: the V2 datatype, or the records feature.</summary>
+    public string Needs(string kind) => Records ? $"feature '{Name}'" : kind;
+}
+
 /// <summary>Decodes a V2 tensor's <c>data</c> (flat or nested, row-major) into a feature column, checking every element.</summary>
 internal static class TensorData
 {
-    public static void Read(ref Utf8JsonReader reader, FeatureSpec feature, string datatype, FeatureBatch batch, string what)
+    public static void Read(ref Utf8JsonReader reader, FeatureSpec feature, string datatype, FeatureBatch batch, string name)
     {
+        var what = $"input '{name}'";
         var kind = datatype switch
         {
             "FP32" or "FP64" or "INT32" or "INT64" or "BOOL" or "INT8" or "INT16" or "UINT8" or "UINT16" or "UINT32" or "UINT64" => datatype,
@@ -30,39 +44,41 @@ internal static class TensorData
             throw ProtocolException.BadRequest($"{what}: \"data\" must be an array of {batch.Rows} values");
         }
 
-        ReadArray(ref reader, feature, kind, batch, what, ref count);
+        ReadArray(ref reader, feature, kind, batch, name, ref count);
         if (count != batch.Rows)
         {
             throw ProtocolException.BadRequest($"{what} has {count} values but its shape says {batch.Rows} rows; the data length must equal the shape's product");
         }
     }
 
-    private static void ReadArray(ref Utf8JsonReader reader, FeatureSpec feature, string kind, FeatureBatch batch, string what, ref int count)
+    private static void ReadArray(ref Utf8JsonReader reader, FeatureSpec feature, string kind, FeatureBatch batch, string name, ref int count)
     {
+        var numbers = batch.Numeric[feature.Index];
+        var texts = batch.Text[feature.Index];
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType == JsonTokenType.StartArray)
             {
-                ReadArray(ref reader, feature, kind, batch, what, ref count);
+                ReadArray(ref reader, feature, kind, batch, name, ref count);
                 continue;
             }
 
             if (count >= batch.Rows)
             {
-                throw ProtocolException.BadRequest($"{what} has more values than its shape's {batch.Rows} rows; the data length must equal the shape's product");
+                throw ProtocolException.BadRequest($"input '{name}' has more values than its shape's {batch.Rows} rows; the data length must equal the shape's product");
             }
 
-            if (feature.IsNumeric)
+            if (numbers is not null)
             {
-                batch.Numeric[feature.Index]![count] = Number(ref reader, kind, $"{what} element {count}");
+                numbers[count] = Number(ref reader, kind, new ValueLocation(name, count, Records: false));
             }
             else
             {
-                batch.Text[feature.Index]![count] = reader.TokenType switch
+                texts![count] = reader.TokenType switch
                 {
-                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.String => Category(ref reader, feature),
                     JsonTokenType.Null => null,
-                    _ => throw ProtocolException.BadRequest($"{what} element {count} is {Describe(ref reader)}; BYTES data must be strings (null for a missing value)"),
+                    _ => throw ProtocolException.BadRequest($"input '{name}' element {count} is {Describe(ref reader)}; BYTES data must be strings (null for a missing value)"),
                 };
             }
 
@@ -70,39 +86,58 @@ internal static class TensorData
         }
     }
 
+    /// <summary>
+    /// A categorical value: the vocabulary's own string when the value is in it (no allocation per row),
+    /// else a new string.
+    /// </summary>
+    public static string Category(ref Utf8JsonReader reader, FeatureSpec feature)
+    {
+        var utf8 = reader.ValueSpan;
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && utf8.Length <= 256)
+        {
+            Span<char> chars = stackalloc char[256];
+            if (System.Text.Encoding.UTF8.TryGetChars(utf8, chars, out var length) && feature.CategoryLookup.TryGetValue(chars[..length], out var known))
+            {
+                return feature.Vocabulary[known];
+            }
+        }
+
+        return reader.GetString()!;
+    }
+
     /// <summary>A finite number of the datatype, or NaN for null (a missing value).</summary>
-    public static double Number(ref Utf8JsonReader reader, string kind, string what)
+    public static double Number(ref Utf8JsonReader reader, string kind, in ValueLocation at)
     {
         switch (reader.TokenType)
         {
-            case JsonTokenType.Null:
-                return double.NaN;
-            case JsonTokenType.True or JsonTokenType.False when kind == "BOOL":
-                return reader.TokenType == JsonTokenType.True ? 1 : 0;
             case JsonTokenType.Number:
-                if (kind.StartsWith("INT", StringComparison.Ordinal) || kind.StartsWith("UINT", StringComparison.Ordinal))
+                if (kind[0] is 'I' or 'U')
                 {
                     return reader.TryGetInt64(out var whole)
                         ? whole
-                        : throw ProtocolException.BadRequest($"{what} is {Describe(ref reader)}; {kind} needs whole numbers");
+                        : throw ProtocolException.BadRequest($"{at.What} is {Describe(ref reader)}; {at.Needs(kind)} needs whole numbers");
                 }
 
                 if (!reader.TryGetDouble(out var value) || !double.IsFinite(value) || (kind == "FP32" && !float.IsFinite((float)value)))
                 {
-                    throw ProtocolException.BadRequest($"{what} is {Describe(ref reader)}, which is out of range for {kind}; send a finite number");
+                    throw ProtocolException.BadRequest($"{at.What} is {Describe(ref reader)}, which is out of range for {at.Needs(kind)}; send a finite number");
                 }
 
                 return value;
+            case JsonTokenType.Null:
+                return double.NaN;
+            case JsonTokenType.True or JsonTokenType.False when kind == "BOOL":
+                return reader.TokenType == JsonTokenType.True ? 1 : 0;
             case JsonTokenType.String:
                 var text = reader.GetString();
                 if (text is "NaN" or "Infinity" or "-Infinity" or "inf" or "-inf" or "nan")
                 {
-                    throw ProtocolException.BadRequest($"{what} is \"{text}\"; NaN and Infinity are not accepted, send a finite number (null for a missing value)");
+                    throw ProtocolException.BadRequest($"{at.What} is \"{text}\"; NaN and Infinity are not accepted, send a finite number (null for a missing value)");
                 }
 
-                throw ProtocolException.BadRequest($"{what} is a string ({Quote(text)}); {kind} needs numbers");
+                throw ProtocolException.BadRequest($"{at.What} is a string ({Quote(text)}); {at.Needs(kind)} needs numbers");
             default:
-                throw ProtocolException.BadRequest($"{what} is {Describe(ref reader)}; {kind} needs numbers (null for a missing value)");
+                throw ProtocolException.BadRequest($"{at.What} is {Describe(ref reader)}; {at.Needs(kind)} needs numbers (null for a missing value)");
         }
     }
 

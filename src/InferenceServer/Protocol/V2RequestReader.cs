@@ -175,7 +175,7 @@ internal static class V2RequestReader
         }
 
         batch ??= new FeatureBatch(schema, (int)rows);
-        TensorData.Read(ref data, schema.Features[index], datatype, batch, $"input '{name}'");
+        TensorData.Read(ref data, schema.Features[index], datatype, batch, name);
         return batch;
     }
 

@@ -10,19 +10,20 @@ namespace Flywheel.InferenceServer.Runtime;
 /// </summary>
 internal sealed class PredictionService(ServerOptions options, ServerMetrics metrics, PredictionIdStore idStore, PredictionLogWriter? log)
 {
-    private readonly PredictionIds _ids = new();
+    private readonly Lock _lock = new();
+    private (ServedModel Model, Prometheus.Histogram.Child Rows)? _batchRows;
 
     public PredictionIdStore IdStore => idStore;
 
     public PredictionBatch Process(ServedModel model, FeatureBatch batch)
     {
         var predictions = model.Run(batch);
-        _ids.Fill(predictions.Ids, predictions.Rows);
-        metrics.BatchRows.WithLabels(options.Namespace, options.ModelName, model.Version).Observe(batch.Rows);
+        predictions.AssignIds(idStore.Ids);
+        BatchRows(model).Observe(batch.Rows);
         if (model.Monitor is { } monitor)
         {
             monitor.Record(batch, predictions);
-            idStore.Add(monitor, predictions.Ids, predictions.ClassIndex, predictions.Rows);
+            idStore.Add(monitor, predictions.FirstId, predictions.ClassIndex, predictions.Rows);
         }
 
         if (log is not null)
@@ -36,5 +37,22 @@ internal sealed class PredictionService(ServerOptions options, ServerMetrics met
         }
 
         return predictions;
+    }
+
+    /// <summary>The batch-size histogram of the model's version, looked up once per version rather than per batch.</summary>
+    private Prometheus.Histogram.Child BatchRows(ServedModel model)
+    {
+        var cached = _batchRows;
+        if (cached is { } c && c.Model == model)
+        {
+            return c.Rows;
+        }
+
+        lock (_lock)
+        {
+            var rows = metrics.BatchRows.WithLabels(options.Namespace, options.ModelName, model.Version);
+            _batchRows = (model, rows);
+            return rows;
+        }
     }
 }

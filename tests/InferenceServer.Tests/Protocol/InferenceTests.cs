@@ -34,6 +34,22 @@ public sealed class InferenceTests(ModelStore store)
     }
 
     [Fact]
+    public async Task Responses_are_sent_with_their_length_rather_than_chunked()
+    {
+        await using var server = await TestServer.StartAsync(store.BinaryDirectory);
+
+        using var response = await server.PostJsonAsync("/v2/models/movies/infer", TestServer.V2Body(Fan, Critic));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        var ids = JsonNode.Parse(bytes)!["outputs"]!.AsArray().Single(o => o!["name"]!.GetValue<string>() == "prediction_id")!["data"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+        Assert.Equal(2, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{16}-[0-9a-f]+$", id));
+    }
+
+    [Fact]
     public async Task V2_infer_returns_labels_probabilities_and_ids_and_echoes_the_request_id()
     {
         await using var server = await TestServer.StartAsync(store.BinaryDirectory);
