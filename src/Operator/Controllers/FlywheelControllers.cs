@@ -35,6 +35,7 @@ public static class FlywheelControllers
         services.TryAddSingleton(settings);
         services.AddHttpClient();
         services.TryAddSingleton<ClusterReader>();
+        services.TryAddSingleton<FlywheelMetrics>();
         services.TryAddSingleton<ChildApplier>();
         services.TryAddSingleton<ModelStore>();
         services.TryAddSingleton<PrometheusClients>();

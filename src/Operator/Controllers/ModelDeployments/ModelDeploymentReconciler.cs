@@ -24,7 +24,8 @@ public sealed class ModelDeploymentReconciler(
     EventRecorder events,
     RolloutMetricsSource metrics,
     TimeProvider time,
-    OperatorSettings settings) : IReconciler<ModelDeployment>
+    OperatorSettings settings,
+    FlywheelMetrics counters) : IReconciler<ModelDeployment>
 {
     /// <summary>How often a deployment re-reads its Model, whose promotions do not enqueue it.</summary>
     public static TimeSpan FollowInterval { get; } = TimeSpan.FromSeconds(30);
@@ -136,6 +137,11 @@ public sealed class ModelDeploymentReconciler(
         await statusWriter.WriteAsync(deployment, status, cancellationToken).ConfigureAwait(false);
         foreach (var (type, reason, message) in notes)
         {
+            if (reason == "RolledBack")
+            {
+                counters.Rollbacks.WithLabels(ns, spec.ModelRef.Name, "AnalysisFailed").Inc();
+            }
+
             await events.RecordAsync(deployment, type, reason, message, cancellationToken).ConfigureAwait(false);
         }
 

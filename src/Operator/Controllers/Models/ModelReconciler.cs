@@ -19,7 +19,8 @@ public sealed class ModelReconciler(
     StatusWriter statusWriter,
     EventRecorder events,
     ModelStore store,
-    TimeProvider time) : IReconciler<Model>
+    TimeProvider time,
+    FlywheelMetrics metrics) : IReconciler<Model>
 {
     public const string Finalizer = "flywheel.dev/artifacts";
     private const string Plural = "models";
@@ -64,6 +65,7 @@ public sealed class ModelReconciler(
         var now = time.GetUtcNow();
         var approved = PromotionGate.ApprovedVersion(model);
         var notes = new List<(EventType Type, string Reason, string Message)>();
+        var rejections = new List<string>();
 
         foreach (var run in runs.Where(r => r.Status?.Phase == RunPhase.Succeeded && r.Status.ProducedVersion is not null)
                      .Where(r => status.Versions?.Any(v => v.TrainingRun == r.Metadata.Name) != true)
@@ -80,6 +82,11 @@ public sealed class ModelReconciler(
             };
             var decision = PromotionGate.Evaluate(model.Spec, status, candidate, approved);
             VersionLedger.Register(model.Spec, status, candidate, decision, now);
+            if (decision.Phase == VersionPhase.Rejected)
+            {
+                rejections.Add(decision.Reason);
+            }
+
             notes.Add(decision.Phase switch
             {
                 VersionPhase.Promoted => (EventType.Normal, "Promoted", decision.Message),
@@ -129,8 +136,18 @@ public sealed class ModelReconciler(
             : Condition(ConditionTypes.Degraded, ConditionStatus.True, "TrainingFailed", degraded, model), time);
 
         await statusWriter.WriteAsync(model, status, cancellationToken).ConfigureAwait(false);
+        foreach (var rejection in rejections)
+        {
+            metrics.PromotionRejections.WithLabels(ns, name, rejection).Inc();
+        }
+
         foreach (var (type, reason, message) in notes)
         {
+            if (reason == "Promoted")
+            {
+                metrics.Promotions.WithLabels(ns, name).Inc();
+            }
+
             await events.RecordAsync(model, type, reason, message, cancellationToken).ConfigureAwait(false);
         }
 

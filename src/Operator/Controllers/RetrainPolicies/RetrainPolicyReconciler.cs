@@ -21,7 +21,8 @@ public sealed class RetrainPolicyReconciler(
     EventRecorder events,
     TriggerReadingsSource readingsSource,
     DataChangeProbe dataProbe,
-    TimeProvider time) : IReconciler<RetrainPolicy>
+    TimeProvider time,
+    FlywheelMetrics metrics) : IReconciler<RetrainPolicy>
 {
     /// <summary>How often metric triggers are re-read.</summary>
     public static TimeSpan MetricInterval { get; } = TimeSpan.FromMinutes(1);
@@ -127,6 +128,7 @@ public sealed class RetrainPolicyReconciler(
         await statusWriter.WriteAsync(policy, status, cancellationToken).ConfigureAwait(false);
         if (started is not null)
         {
+            metrics.RetrainTriggers.WithLabels(ns, model.Metadata.Name, ApiText.Of(evaluation.Fire!.Reason)).Inc();
             await events.RecordAsync(policy, EventType.Normal, "RetrainTriggered", $"{evaluation.Fire!.Name} fired (value {evaluation.Fire.Value?.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, threshold {evaluation.Fire.Threshold?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}): started TrainingRun {started}", cancellationToken).ConfigureAwait(false);
         }
 

@@ -22,7 +22,8 @@ public sealed class TrainingRunReconciler(
     StatusWriter statusWriter,
     EventRecorder events,
     TimeProvider time,
-    OperatorSettings settings) : IReconciler<TrainingRun>
+    OperatorSettings settings,
+    FlywheelMetrics metrics) : IReconciler<TrainingRun>
 {
     public async Task<ReconcileResult> ReconcileAsync(TrainingRun run, CancellationToken cancellationToken)
     {
@@ -164,6 +165,7 @@ public sealed class TrainingRunReconciler(
         status.SetCondition(Condition(ConditionTypes.Degraded, phase == RunPhase.Failed ? ConditionStatus.True : ConditionStatus.False, reason, phase == RunPhase.Failed ? message : "no problems", run), time);
         if (await statusWriter.WriteAsync(run, status, cancellationToken).ConfigureAwait(false))
         {
+            metrics.TrainingRuns.WithLabels(run.Metadata.NamespaceProperty, run.Spec.ModelRef.Name, phase.ToString()).Inc();
             await events.RecordAsync(run, phase == RunPhase.Succeeded ? EventType.Normal : EventType.Warning, reason, message, cancellationToken).ConfigureAwait(false);
         }
     }

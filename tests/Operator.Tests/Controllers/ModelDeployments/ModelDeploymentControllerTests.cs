@@ -122,6 +122,7 @@ public sealed class ModelDeploymentControllerTests
         var degraded = deployment.Status.GetCondition(ConditionTypes.Degraded)!;
         Assert.Equal((ConditionStatus.True, "RolledBack"), (degraded.Status, degraded.Reason));
         Assert.Contains(await op.EventsAsync("churn-api"), e => e.Reason == "RolledBack" && e.Type == "Warning");
+        Assert.Equal(1, op.Counter(Flywheel.Contracts.Metrics.MetricNames.OperatorRollbacks, "default", "churn", "AnalysisFailed"));
 
         // The rollback sticks while 1.1 stays the promoted version.
         await ReconcileAsync(op);

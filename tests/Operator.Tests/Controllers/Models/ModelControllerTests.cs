@@ -70,6 +70,9 @@ public sealed class ModelControllerTests
         Assert.Equal([VersionPhase.Retired, VersionPhase.Rejected, VersionPhase.Promoted], model.Status.Versions!.Select(v => v.Phase!.Value));
         Assert.True(model.Status.IsTrue(ConditionTypes.Ready));
         Assert.Equal(model.Metadata.Generation, model.Status.ObservedGeneration);
+        Assert.Equal(2, op.Counter(Flywheel.Contracts.Metrics.MetricNames.OperatorPromotions, "default", "churn"));
+        Assert.Equal(1, op.Counter(Flywheel.Contracts.Metrics.MetricNames.OperatorPromotionRejections, "default", "churn", "DidNotBeatCurrent"));
+        Assert.Equal(3, op.Counter(Flywheel.Contracts.Metrics.MetricNames.OperatorTrainingRuns, "default", "churn", "Succeeded"));
 
         // Steady state: nothing to write.
         op.Writes.Reset();

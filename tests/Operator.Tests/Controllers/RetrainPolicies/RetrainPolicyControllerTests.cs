@@ -63,6 +63,7 @@ public sealed class RetrainPolicyControllerTests
         var trigger = Assert.Single(policy.Status.Triggers!);
         Assert.Equal((true, 0.2), (trigger.Firing!.Value, trigger.Threshold!.Value));
         Assert.Equal(run.Metadata.Name, policy.Status.LastRun!.Name);
+        Assert.Equal(1, op.Counter(Flywheel.Contracts.Metrics.MetricNames.OperatorRetrainTriggers, "default", "churn", "inputDrift"));
 
         // Still drifting: the run in flight holds the next one (maxConcurrentRuns 1), also after a restart that lost status.
         await EvaluateAsync(op, TimeSpan.FromMinutes(1));

@@ -52,13 +52,22 @@ internal sealed class OperatorCluster : IAsyncDisposable
         var events = new EventRecorder(Client, api, clock, NullLogger<EventRecorder>.Instance);
         var prometheus = new PrometheusClients(_http, TimeProvider.System);
         var summaries = new MonitoringSummaryClient(_http);
-        Models = new ModelReconciler(api, reader, status, events, new ModelStore(Settings), clock);
-        Runs = new TrainingRunReconciler(api, reader, status, events, clock, Settings);
-        Deployments = new ModelDeploymentReconciler(api, reader, new ChildApplier(api), status, events, new RolloutMetricsSource(prometheus, summaries, reader, Settings), clock, Settings);
-        Policies = new RetrainPolicyReconciler(api, reader, status, events, new TriggerReadingsSource(prometheus, summaries, reader, Settings), new DataChangeProbe(_http, Settings), clock);
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new FlywheelMetrics(Registry);
+        Models = new ModelReconciler(api, reader, status, events, new ModelStore(Settings), clock, metrics);
+        Runs = new TrainingRunReconciler(api, reader, status, events, clock, Settings, metrics);
+        Deployments = new ModelDeploymentReconciler(api, reader, new ChildApplier(api), status, events, new RolloutMetricsSource(prometheus, summaries, reader, Settings), clock, Settings, metrics);
+        Policies = new RetrainPolicyReconciler(api, reader, status, events, new TriggerReadingsSource(prometheus, summaries, reader, Settings), new DataChangeProbe(_http, Settings), clock, metrics);
     }
 
     public LocalCluster Cluster { get; }
+
+    /// <summary>Where the reconcilers' counters go.</summary>
+    public Prometheus.CollectorRegistry Registry { get; }
+
+    /// <summary>The value of a counter of the metric contract with these label values.</summary>
+    public double Counter(Flywheel.Contracts.Metrics.MetricDescriptor metric, params string[] labels) =>
+        Prometheus.Metrics.WithCustomRegistry(Registry).CreateCounter(metric.Name, metric.Help, new Prometheus.CounterConfiguration { LabelNames = metric.LabelNames }).WithLabels(labels).Value;
 
     public FakeTimeProvider Clock { get; }
 
