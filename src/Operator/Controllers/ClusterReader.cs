@@ -81,6 +81,30 @@ public sealed class ClusterReader(IKubernetes client, KubeApi api, TimeProvider 
         return exists;
     }
 
+    /// <summary>Deletes a child the operator made for <paramref name="owner"/>, if it exists and the owner controls it.</summary>
+    public async Task<bool> DeleteOwnedAsync<T>(IKubernetesObject<V1ObjectMeta> owner, string name, Func<CancellationToken, Task> delete, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ArgumentNullException.ThrowIfNull(delete);
+        var child = await api.ReadAsync<T>(owner.Metadata.NamespaceProperty, name, cancellationToken).ConfigureAwait(false);
+        if (child?.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == owner.Metadata.Uid) != true)
+        {
+            return false;
+        }
+
+        try
+        {
+            await api.ExecuteAsync(async ct => { await delete(ct).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Replaces the finalizers of a Flywheel object (a merge patch of metadata.finalizers).</summary>
     public Task SetFinalizersAsync<T>(T entity, IList<string> finalizers, string plural, CancellationToken cancellationToken) where T : IKubernetesObject<V1ObjectMeta>
     {

@@ -6,6 +6,7 @@ using Flywheel.Operator.Runtime.Events;
 using Flywheel.Operator.Runtime.Reconciliation;
 using Flywheel.Operator.Runtime.Status;
 using Flywheel.Operator.Triggers;
+using k8s;
 using k8s.Models;
 using static Flywheel.Operator.Controllers.TrainingRuns.TrainingRunReconciler;
 
@@ -150,12 +151,14 @@ public sealed class ModelDeploymentReconciler(
 
     private async Task EnsureAutoscalerAsync(ModelDeployment deployment, List<string> problems, CancellationToken cancellationToken)
     {
-        if (!InferenceDeploymentBuilder.IsAutoscaled(deployment))
+        var engine = InferenceDeploymentBuilder.IsAutoscaled(deployment) ? deployment.Spec.Autoscaling!.Engine ?? AutoscalingEngine.Hpa : AutoscalingEngine.None;
+        await RemoveOtherAutoscalersAsync(deployment, engine, cancellationToken).ConfigureAwait(false);
+        if (engine == AutoscalingEngine.None)
         {
             return;
         }
 
-        if ((deployment.Spec.Autoscaling!.Engine ?? AutoscalingEngine.Hpa) == AutoscalingEngine.Hpa)
+        if (engine == AutoscalingEngine.Hpa)
         {
             await children.EnsureAsync(AutoscalerBuilder.BuildHpa(deployment), cancellationToken).ConfigureAwait(false);
             return;
@@ -167,13 +170,31 @@ public sealed class ModelDeploymentReconciler(
             return;
         }
 
-        if ((deployment.Spec.Autoscaling.Metric ?? ScalingMetric.Cpu) != ScalingMetric.Cpu && string.IsNullOrEmpty(settings.PrometheusUrl))
+        if ((deployment.Spec.Autoscaling!.Metric ?? ScalingMetric.Cpu) != ScalingMetric.Cpu && string.IsNullOrEmpty(settings.PrometheusUrl))
         {
             problems.Add("KEDA scales on requests or in-flight through Prometheus, and the operator has no Prometheus URL; set the chart's prometheus.url or scale on cpu");
             return;
         }
 
         await children.EnsureAsync(AutoscalerBuilder.BuildScaledObject(deployment, settings.PrometheusUrl), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A switch of engine (or to none) removes the autoscaler that no longer owns the pod count.</summary>
+    private async Task RemoveOtherAutoscalersAsync(ModelDeployment deployment, AutoscalingEngine engine, CancellationToken cancellationToken)
+    {
+        var name = ChildNames.Inference(deployment.Metadata.Name);
+        var ns = deployment.Metadata.NamespaceProperty;
+        if (engine != AutoscalingEngine.Hpa)
+        {
+            await cluster.DeleteOwnedAsync<V2HorizontalPodAutoscaler>(
+                deployment, name, ct => cluster.Client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (engine != AutoscalingEngine.Keda && await cluster.CrdExistsAsync(ScaledObject.CrdName, cancellationToken).ConfigureAwait(false))
+        {
+            await cluster.DeleteOwnedAsync<ScaledObject>(
+                deployment, name, ct => cluster.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ScaledObject.Group, "v1alpha1", ns, "scaledobjects", name, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<string?> AnalyzeAsync(ModelDeployment deployment, string version, List<string> problems, CancellationToken cancellationToken)

@@ -131,6 +131,25 @@ public sealed class ModelDeploymentControllerTests
     }
 
     [Fact]
+    public async Task Turning_autoscaling_off_removes_the_HPA_and_gives_the_count_back_to_the_Deployment()
+    {
+        await using var op = await OperatorCluster.StartAsync();
+        await ModelWithVersionsAsync(op, promoted: "1.1");
+        var deployment = await DeploymentAsync(op, s => s.Autoscaling = new AutoscalingSpec { Engine = AutoscalingEngine.Hpa });
+        await ReconcileAsync(op);
+        Assert.Single((await op.Client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(OperatorCluster.Ns)).Items);
+
+        deployment = await op.GetAsync<ModelDeployment>("churn-api");
+        deployment.Spec.Autoscaling = new AutoscalingSpec { Engine = AutoscalingEngine.None };
+        deployment.Spec.Replicas = 3;
+        await op.Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<ModelDeployment>(deployment, "flywheel.dev", "v1alpha1", OperatorCluster.Ns, "modeldeployments", "churn-api");
+        await ReconcileAsync(op);
+
+        Assert.Empty((await op.Client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(OperatorCluster.Ns)).Items);
+        Assert.Equal(3, (await op.Client.AppsV1.ReadNamespacedDeploymentAsync("churn-api-inference", OperatorCluster.Ns)).Spec.Replicas);
+    }
+
+    [Fact]
     public async Task Keda_without_its_CRD_is_degraded_with_the_fix()
     {
         await using var op = await OperatorCluster.StartAsync();
