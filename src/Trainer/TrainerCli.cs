@@ -12,6 +12,7 @@ internal static class TrainerCli
     public const string StoreVariable = "FLYWHEEL_MODEL_STORE";
     public const string TerminationLogVariable = "FLYWHEEL_TERMINATION_LOG";
     public const string DataRootVariable = "FLYWHEEL_DATA_ROOT";
+    public const string FeedbackLogsVariable = "FLYWHEEL_FEEDBACK_LOGS";
 
     /// <summary>Exit code for a failure that is not the input's fault.</summary>
     public const int InternalError = 1;
@@ -35,6 +36,8 @@ internal static class TrainerCli
           --termination-log <path>   Where the JSON summary goes (default /dev/termination-log).
                                      Env: FLYWHEEL_TERMINATION_LOG.
           --data-root <dir>          Where pvc://<claim>/<path> is mounted (default /data). Env: FLYWHEEL_DATA_ROOT.
+          --feedback-logs <dir>      The inference server's prediction/feedback logs, used when the spec sets
+                                     data.includeFeedback but no data.feedbackLogs. Env: FLYWHEEL_FEEDBACK_LOGS.
           --no-latency               Skip measuring each trial's ONNX Runtime latency.
 
         Options:
@@ -50,13 +53,14 @@ internal static class TrainerCli
 
     private static async Task<int> TrainAsync(CommandLine args, TextWriter stdout, TextWriter stderr, bool progressBar, CancellationToken cancellationToken)
     {
-        args.RejectUnknown("spec", "output", "termination-log", "data-root", "no-latency");
+        args.RejectUnknown("spec", "output", "termination-log", "data-root", "feedback-logs", "no-latency");
         var specPath = args.Get("spec") ?? Environment.GetEnvironmentVariable(SpecVariable)
             ?? throw new CommandLineException($"--spec is required (or set {SpecVariable}): the path of the frozen training spec");
         var output = args.Get("output") ?? Environment.GetEnvironmentVariable(StoreVariable)
             ?? throw new CommandLineException($"--output is required (or set {StoreVariable}): the model store root or version directory");
         var terminationLog = args.Get("termination-log") ?? Environment.GetEnvironmentVariable(TerminationLogVariable) ?? TrainingSummary.DefaultPath;
         var dataRoot = args.Get("data-root") ?? Environment.GetEnvironmentVariable(DataRootVariable) ?? new TrainerOptions().DataRoot;
+        var feedbackLogs = args.Get("feedback-logs") ?? Environment.GetEnvironmentVariable(FeedbackLogsVariable);
 
         TrainingSummary summary;
         int code;
@@ -71,6 +75,11 @@ internal static class TrainerCli
             try
             {
                 spec = TrainingSpecJson.Deserialize(await File.ReadAllTextAsync(specPath, cancellationToken), specPath);
+                if (spec.Data is { IncludeFeedback: true, FeedbackLogs: null or "" } data && !string.IsNullOrEmpty(feedbackLogs))
+                {
+                    // The Job knows where its pods' logs are mounted; the frozen spec stays free of pod paths.
+                    spec = spec with { Data = data with { FeedbackLogs = feedbackLogs } };
+                }
             }
             catch (InvalidDataException ex)
             {

@@ -46,6 +46,7 @@ internal sealed partial record ContainerLaunch(
             mappings.Add((mount.MountPath.TrimEnd('/'), local));
         }
 
+        mappings.AddRange(ParentMappings(mappings).ToList());
         mappings.Add((container.TerminationMessagePath ?? DefaultTerminationMessagePath, terminationFile));
         var rewrite = Rewriter(mappings, podIp);
 
@@ -84,13 +85,41 @@ internal sealed partial record ContainerLaunch(
             env["TMPDIR"] = tmp;
         }
 
-        var commandLine = (container.Command is { Count: > 0 } command ? command.ToList() : entrypoint)
-            .Concat(container.Args ?? [])
-            .Select(a => rewrite(Expand(a, env)))
+        // The image map's entrypoint is a path on this machine, not inside the container: only what the
+        // pod spec says (command, args) is rewritten, so a checkout under /tmp is not mistaken for the
+        // pod's /tmp volume.
+        var commandLine = (container.Command is { Count: > 0 } command
+                ? command.Select(a => rewrite(Expand(a, env)))
+                : entrypoint)
+            .Concat((container.Args ?? []).Select(a => rewrite(Expand(a, env))))
             .ToList();
         var workingDirectory = string.IsNullOrEmpty(container.WorkingDir) ? containerDirectory : rewrite(container.WorkingDir);
         Directory.CreateDirectory(workingDirectory);
         return new ContainerLaunch(commandLine, env, workingDirectory, terminationFile, logFile);
+    }
+
+    /// <summary>
+    /// Folders that hold only mounts whose local folders share one parent under the same names, such as
+    /// <c>/data/sales</c> → <c>root/pvc/sales</c>: their parent maps too (<c>/data</c> → <c>root/pvc</c>),
+    /// so a program told "claims are under /data" finds them.
+    /// </summary>
+    internal static IEnumerable<(string From, string To)> ParentMappings(IReadOnlyList<(string From, string To)> mappings)
+    {
+        var mapped = mappings.Select(m => m.From).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in mappings.GroupBy(m => Path.GetDirectoryName(m.From), StringComparer.Ordinal))
+        {
+            var parent = group.Key;
+            if (string.IsNullOrEmpty(parent) || parent == "/" || mapped.Contains(parent))
+            {
+                continue;
+            }
+
+            var localParents = group.Select(m => Path.GetFileName(m.From) == Path.GetFileName(m.To) ? Path.GetDirectoryName(m.To) : null).Distinct().ToList();
+            if (localParents is [{ } localParent])
+            {
+                yield return (parent, localParent);
+            }
+        }
     }
 
     /// <summary>Replaces whole path prefixes only: "/data" maps "/data/x" and "--out=/data" but not "/database".</summary>

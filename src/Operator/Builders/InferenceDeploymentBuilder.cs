@@ -147,9 +147,19 @@ public static class InferenceDeploymentBuilder
         if (LogsPredictions(deployment))
         {
             // Predictions are logged so that feedback can be joined to them and fed back into training.
-            env.Add(new V1EnvVar { Name = "FLYWHEEL_LOG_DIR", Value = $"{settings.PodModelStorePath}/{ns}/{model}/logs" });
+            env.Add(new V1EnvVar { Name = "FLYWHEEL_LOG_DIR", Value = LogDirectory(settings, ns, model) });
         }
 
         return env;
+    }
+
+    /// <summary>
+    /// Where the inference pods append prediction and feedback logs on the model store, and where the
+    /// trainer reads them back when the Model includes feedback.
+    /// </summary>
+    public static string LogDirectory(OperatorSettings settings, string ns, string model)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return $"{settings.PodModelStorePath}/{ns}/{model}/logs";
     }
 }

@@ -18,6 +18,7 @@ public static class TrainingJobBuilder
     public const string StoreVariable = "FLYWHEEL_MODEL_STORE";
     public const string TerminationLogVariable = "FLYWHEEL_TERMINATION_LOG";
     public const string DataRootVariable = "FLYWHEEL_DATA_ROOT";
+    public const string FeedbackLogsVariable = "FLYWHEEL_FEEDBACK_LOGS";
 
     /// <summary>A finished Job stays a day for <c>kubectl logs</c>; the run's status keeps the result for good.</summary>
     public const int TtlSecondsAfterFinished = 86_400;
@@ -67,6 +68,12 @@ public static class TrainingJobBuilder
             new() { Name = TerminationLogVariable, Value = TrainingSummary.DefaultPath },
             new() { Name = DataRootVariable, Value = DataRoot },
         };
+        if (run.Spec.Data?.IncludeFeedback == true)
+        {
+            // The inference pods log predictions and feedback beside the model's versions on the store.
+            env.Add(new V1EnvVar { Name = FeedbackLogsVariable, Value = InferenceDeploymentBuilder.LogDirectory(settings, run.Metadata.NamespaceProperty, run.Spec.ModelRef.Name) });
+        }
+
         return new V1Job
         {
             ApiVersion = "batch/v1",

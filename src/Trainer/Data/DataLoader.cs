@@ -39,16 +39,16 @@ internal static class DataLoader
         if (data.IncludeFeedback)
         {
             var directory = await locator.ToLocalPathAsync(data.FeedbackLogs!, "data.feedbackLogs", cancellationToken);
-            if (!Directory.Exists(directory))
-            {
-                throw new TrainingInputException($"data.feedbackLogs: directory {directory} does not exist; fix data.feedbackLogs or set includeFeedback to false");
-            }
 
-            var classes = spec.Task == ModelTask.BinaryClassification
-                ? ClassesSoFar(builder, spec.LabelColumn)
-                : [];
-            feedback = FeedbackLogSource.Read(directory, builder, spec.LabelColumn, spec.Task, classes);
-            allFiles.AddRange(FeedbackLogSource.Files(directory));
+            // Before the first version serves there are no logs yet: that is no feedback, not an error.
+            if (Directory.Exists(directory))
+            {
+                var classes = spec.Task == ModelTask.BinaryClassification
+                    ? ClassesSoFar(builder, spec.LabelColumn)
+                    : [];
+                feedback = FeedbackLogSource.Read(directory, builder, spec.LabelColumn, spec.Task, classes);
+                allFiles.AddRange(FeedbackLogSource.Files(directory));
+            }
         }
 
         return new LoadedData(builder.Build(), allFiles, await DigestAsync(allFiles, cancellationToken), feedback);

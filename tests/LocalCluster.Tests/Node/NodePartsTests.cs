@@ -49,7 +49,23 @@ public sealed class NodePartsTests
         Assert.Equal(expected, rewrite(value));
     }
 
-    [Theory]
+    [Fact]
+    public void A_folder_of_claim_mounts_maps_to_the_folder_of_their_local_claims()
+    {
+        var derived = ContainerLaunch.ParentMappings(
+        [
+            ("/data/sales", "/n/pvc/sales"),
+            ("/data/events", "/n/pvc/events"),
+            ("/models", "/n/pvc/store"),
+            ("/etc/flywheel", "/n/pods/p/volumes/spec"),
+            ("/mixed/a", "/n/pvc/a"),
+            ("/mixed/b", "/n/pods/p/b"),
+        ]).ToList();
+
+        Assert.Equal([("/data", "/n/pvc")], derived);
+    }
+
+        [Theory]
     [InlineData("$(A)-$(B)", "1-$(B)")]
     [InlineData("$$(A)", "$(A)")]
     [InlineData("plain", "plain")]

@@ -95,4 +95,38 @@ public sealed class FeedbackLogSourceTests
 
         Assert.Contains("spec field data.feedbackLogs is required when includeFeedback is true", ex.Message);
     }
+
+    [Fact]
+    public async Task Before_the_first_version_serves_a_missing_log_directory_is_no_feedback()
+    {
+        using var dir = new TempDirectory();
+        var spec = Specs.For("binaryClassification", new SyntheticData { Task = "binaryClassification", Rows = 200 }.WriteCsv(dir.File("d.csv")));
+        spec = spec with { Data = spec.Data! with { IncludeFeedback = true, FeedbackLogs = "file://" + dir.File("logs-not-written-yet") } };
+
+        var result = await TrainerRunner.RunAsync(spec, dir.File("s"), Specs.Quiet);
+
+        Assert.Equal(0, result.Manifest.TrainingData!.FeedbackRows);
+        Assert.Equal(200, result.Manifest.TrainingData.RowsLoaded);
+    }
+
+    [Fact]
+    public async Task The_job_environment_names_the_log_directory_when_the_spec_does_not()
+    {
+        using var dir = new TempDirectory();
+        new SyntheticData { Task = "binaryClassification", Rows = 300 }.WriteCsv(dir.File("data.csv"));
+        var logs = Directory.CreateDirectory(dir.File("logs")).FullName;
+        await File.WriteAllLinesAsync(Path.Combine(logs, "predictions-0001.jsonl"), [PredictionLogFormat.ToLine(Prediction("p1", 99, "yes"))]);
+        await File.WriteAllLinesAsync(Path.Combine(logs, "feedback-0001.jsonl"), [PredictionLogFormat.ToLine(new FeedbackLogRecord { Id = "p1", Timestamp = T0, Label = "no" })]);
+        var spec = Specs.For("binaryClassification", dir.File("data.csv"));
+        spec = spec with { Data = spec.Data! with { IncludeFeedback = true } };
+        await File.WriteAllTextAsync(dir.File("spec.json"), Flywheel.Contracts.Training.TrainingSpecJson.Serialize(spec));
+
+        var code = await TrainerCli.Create().RunAsync(
+            ["train", "--spec", dir.File("spec.json"), "--output", dir.File("store"), "--termination-log", dir.File("summary.json"), "--feedback-logs", logs, "--no-latency"],
+            TextWriter.Null, TextWriter.Null);
+
+        Assert.Equal(0, code);
+        var manifest = await Flywheel.Contracts.Artifacts.ManifestJson.ReadAsync(Path.Combine(dir.File("store"), "default", "churn", "1.0"));
+        Assert.Equal(1, manifest.TrainingData!.FeedbackRows);
+    }
 }

@@ -20,9 +20,14 @@ public sealed class PromotionSpec
     /// <summary>The metric must reach this: at least this value, or at most it for metrics where lower is better (logLoss, rmse, mae).</summary>
     public double? Minimum { get; set; }
 
-    /// <summary>A new version must beat the promoted one by at least this margin (in metric units).</summary>
+    /// <summary>
+    /// A new version must beat the promoted one by at least this margin (in metric units). A negative
+    /// margin tolerates a drop of that size: after drift, the promoted version's metric was measured on
+    /// data that no longer describes the traffic.
+    /// </summary>
     [Default(0.0)]
-    [Minimum(0)]
+    [Minimum(-1)]
+    [Maximum(1)]
     public double? MustBeatCurrentBy { get; set; }
 
     /// <summary>Among trials within this margin of the best, choose the simplest model (fewest trees or leaves, linear before trees).</summary>
