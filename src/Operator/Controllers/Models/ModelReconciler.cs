@@ -80,6 +80,12 @@ public sealed class ModelReconciler(
                 DataDigest = run.Status.DataDigest,
                 CreatedAt = run.Status.CompletionTime,
             };
+            if (ArtifactDirectory(run) is { } directory && await ArtifactRecord.ReadAsync(store, directory, cancellationToken).ConfigureAwait(false) is { } artifact)
+            {
+                candidate.Sha256 = artifact.Sha256 is { Length: 64 } sha ? sha : null;
+                candidate.SchemaHash = artifact.SchemaHash;
+            }
+
             var decision = PromotionGate.Evaluate(model.Spec, status, candidate, approved);
             VersionLedger.Register(model.Spec, status, candidate, decision, now);
             if (decision.Phase == VersionPhase.Rejected)
@@ -175,6 +181,19 @@ public sealed class ModelReconciler(
             store.DeleteVersion(model.Metadata.NamespaceProperty, model.Metadata.Name, dropped.Version);
             notes.Add((EventType.Normal, "VersionRetired", $"version {dropped.Version} dropped (versionsToKeep {keep}); its artifacts were deleted"));
         }
+    }
+
+    /// <summary>The store-relative folder of a run's artifact (its URI is pvc://claim/&lt;ns&gt;/&lt;model&gt;/&lt;version&gt;).</summary>
+    private static string? ArtifactDirectory(TrainingRun run)
+    {
+        if (run.Status.ArtifactUri is not { } uri || !uri.StartsWith("pvc://", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = uri["pvc://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? null : rest[(slash + 1)..];
     }
 
     /// <summary>What the schema cannot check; null when the spec is usable.</summary>

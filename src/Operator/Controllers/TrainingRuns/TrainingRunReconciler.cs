@@ -6,6 +6,7 @@ using Flywheel.Operator.Runtime.Api;
 using Flywheel.Operator.Runtime.Events;
 using Flywheel.Operator.Runtime.Reconciliation;
 using Flywheel.Operator.Runtime.Status;
+using Flywheel.Operator.Store;
 using k8s;
 using k8s.Models;
 
@@ -23,7 +24,8 @@ public sealed class TrainingRunReconciler(
     EventRecorder events,
     TimeProvider time,
     OperatorSettings settings,
-    FlywheelMetrics metrics) : IReconciler<TrainingRun>
+    FlywheelMetrics metrics,
+    ModelStore store) : IReconciler<TrainingRun>
 {
     public async Task<ReconcileResult> ReconcileAsync(TrainingRun run, CancellationToken cancellationToken)
     {
@@ -64,6 +66,12 @@ public sealed class TrainingRunReconciler(
         {
             case JobState.Succeeded:
                 Succeed(status, outcome.Summary!, job, run);
+                if (outcome.Summary!.VersionDirectory is { } directory && await ArtifactRecord.ReadAsync(store, directory, cancellationToken).ConfigureAwait(false) is { } artifact)
+                {
+                    status.Trials = [.. artifact.Trials];
+                    status.Best!.Params = artifact.BestParams;
+                }
+
                 await FinishAsync(run, status, RunPhase.Succeeded, "Succeeded", $"trained version {status.ProducedVersion} ({status.Metric ?? "no metric"})", cancellationToken).ConfigureAwait(false);
                 return ReconcileResult.Done;
             case JobState.Failed:

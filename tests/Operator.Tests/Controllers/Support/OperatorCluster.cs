@@ -55,7 +55,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new FlywheelMetrics(Registry);
         Models = new ModelReconciler(api, reader, status, events, new ModelStore(Settings), clock, metrics);
-        Runs = new TrainingRunReconciler(api, reader, status, events, clock, Settings, metrics);
+        Runs = new TrainingRunReconciler(api, reader, status, events, clock, Settings, metrics, new ModelStore(Settings));
         Deployments = new ModelDeploymentReconciler(api, reader, new ChildApplier(api), status, events, new RolloutMetricsSource(prometheus, summaries, reader, Settings), clock, Settings, metrics);
         Policies = new RetrainPolicyReconciler(api, reader, status, events, new TriggerReadingsSource(prometheus, summaries, reader, Settings), new DataChangeProbe(_http, Settings), clock, metrics);
     }

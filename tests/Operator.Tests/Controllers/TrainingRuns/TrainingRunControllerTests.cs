@@ -47,6 +47,15 @@ public sealed class TrainingRunControllerTests
         run = await op.GetAsync<TrainingRun>(run.Metadata.Name);
         Assert.Equal((RunPhase.Pending, "churn-initial-g1-train"), (run.Status.Phase!.Value, run.Status.JobName));
 
+        // The trainer wrote the version's manifest into the model store the operator mounts.
+        var versionDir = Directory.CreateDirectory(Path.Combine(op.StoreRoot, "default", "churn", "1.0")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(versionDir, "manifest.json"), $$$"""
+            {"schemaHash": "schema-1", "onnx": {"sha256": "{{{new string('b', 64)}}}"},
+             "selection": {"algorithm": "fastTree", "hyperparameters": {"numberOfTrees": "50", "learningRate": "0.1"}},
+             "candidates": [{"algorithm": "fastTree", "trials": [
+               {"parameters": {"numberOfTrees": "20"}, "metrics": {"auc": 0.88}, "trainingSeconds": 1.5},
+               {"parameters": {"numberOfTrees": "50"}, "metrics": {"auc": 0.91}, "trainingSeconds": 2.5}]}]}
+            """);
         await Kubelet.FinishJobAsync(op.Client, "churn-initial-g1-train", Success);
         await op.Runs.ReconcileAsync(await op.GetAsync<TrainingRun>(run.Metadata.Name), CancellationToken.None);
 
@@ -58,6 +67,15 @@ public sealed class TrainingRunControllerTests
         Assert.Equal(0.91, run.Status.Best!.Metrics!["auc"]);
         Assert.Equal(Algorithm.FastTree, run.Status.Best.Algorithm);
         Assert.True(run.Status.IsTrue(ConditionTypes.Ready));
+        Assert.Equal([0.88, 0.91], run.Status.Trials!.Select(t => t.Metrics!["auc"]));
+        Assert.Equal([1.5, 2.5], run.Status.Trials!.Select(t => t.DurationSeconds!.Value));
+        Assert.Equal(50, run.Status.Best.Params!["numberOfTrees"].GetInt32());
+
+        // The Model registers the version with the model file's digest and the schema hash from the manifest.
+        await op.Models.ReconcileAsync(await op.GetAsync<Model>("churn"), CancellationToken.None);
+        var version = (await op.GetAsync<Model>("churn")).Status.FindVersion("1.0")!;
+        Assert.Equal((new string('b', 64), "schema-1", "churn-initial-g1"), (version.Sha256, version.SchemaHash, version.TrainingRun));
+        run = await op.GetAsync<TrainingRun>(run.Metadata.Name);
 
         // Level-triggered and idempotent: another pass over the finished run writes nothing.
         op.Writes.Reset();
