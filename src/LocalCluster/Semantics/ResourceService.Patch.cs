@@ -58,8 +58,11 @@ internal sealed partial class ResourceService
             {
                 return Commit(type, current, next, subresource, options, "Update");
             }
-            catch (ApiException e) when (e.Code == 409 && e.Reason == "Conflict" && pinned == 0 && attempt < Retries)
+            catch (ApiException e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < Retries)
             {
+                // Another write landed between the read and the commit: apply the patch again to the new
+                // object, as the API server's update loop does. A resourceVersion the patch itself names
+                // no longer matches then, and the check above answers 409.
             }
         }
     }

@@ -79,4 +79,48 @@ public sealed class ScalePatchTests
 
         Assert.Equal(System.Net.HttpStatusCode.Conflict, error.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_merge_patch_without_a_resource_version_never_conflicts_with_concurrent_writes()
+    {
+        await using var cluster = await LocalCluster.StartAsync();
+        using var client = new Kubernetes(cluster.ClientConfiguration);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settings" }, Data = new Dictionary<string, string> { ["writer"] = "0" } }, "default");
+
+        using var stop = new CancellationTokenSource();
+        var writes = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await client.CoreV1.PatchNamespacedConfigMapAsync(
+                    new V1Patch($"{{\"data\":{{\"writer\":\"{++writes}\"}}}}", V1Patch.PatchType.MergePatch), "settings", "default");
+            }
+        });
+
+        for (var i = 0; i < 60; i++)
+        {
+            var patched = await client.CoreV1.PatchNamespacedConfigMapAsync(
+                new V1Patch($"{{\"data\":{{\"user\":\"{i}\"}}}}", V1Patch.PatchType.MergePatch), "settings", "default");
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), patched.Data["user"]);
+        }
+
+        await stop.CancelAsync();
+        await writer;
+        Assert.True(writes > 0);
+    }
+
+    [Fact]
+    public async Task A_merge_patch_naming_a_stale_resource_version_conflicts()
+    {
+        await using var cluster = await LocalCluster.StartAsync();
+        using var client = new Kubernetes(cluster.ClientConfiguration);
+        var created = await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "pinned" }, Data = new Dictionary<string, string> { ["a"] = "1" } }, "default");
+        await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"a\":\"2\"}}", V1Patch.PatchType.MergePatch), "pinned", "default");
+
+        var stale = $"{{\"metadata\":{{\"resourceVersion\":\"{created.Metadata.ResourceVersion}\"}},\"data\":{{\"a\":\"3\"}}}}";
+        var error = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch(stale, V1Patch.PatchType.MergePatch), "pinned", "default"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, error.Response.StatusCode);
+    }
 }
