@@ -101,47 +101,78 @@ internal static partial class Program
             Add("(a) parse + ONNX Runtime + ids + monitoring, 1 row, p50", Micro(servedLatency));
             Add("(a) parse + ONNX Runtime + ids + monitoring, 64-row bodies, rows/s (1 thread)", Rate(servedRows));
 
-            // (b) and (c): the server over HTTP, measured with wrk.
-            foreach (var monitoring in new[] { true, false })
+            // (b) and (c): three servers side by side (batching with monitoring, no batching, batching without
+            // monitoring), hit with wrk in turn, round after round, so that a change in the machine's load
+            // falls on every configuration alike and the ratios stay readable.
+            await using var batched = await InferenceApp.StartAsync(Options(dir, 64, monitoring: true, runners), logLevel: LogLevel.Warning);
+            await using var unbatched = await InferenceApp.StartAsync(Options(dir, 1, monitoring: true, runners), logLevel: LogLevel.Warning);
+            await using var unmonitored = await InferenceApp.StartAsync(Options(dir, 64, monitoring: false, runners), logLevel: LogLevel.Warning);
+            string Url(InferenceApp app) => new Uri(app.BaseAddress, "v2/models/movies/infer").ToString();
+            var (b, n, m) = (Url(batched), Url(unbatched), Url(unmonitored));
+
+            // A fresh process runs unoptimised code first (tiered JIT): warm every path before measuring.
+            foreach (var url in new[] { b, n, m })
             {
-                var tag = monitoring ? "monitoring on" : "monitoring off";
-                foreach (var batching in new[] { true, false })
+                await WrkAsync(url, single, 64, 1);
+                await WrkAsync(url, batch64, 16, 1);
+            }
+
+            var low = await WrkAsync(b, single, 1, seconds);
+            var lowOff = await WrkAsync(m, single, 1, seconds);
+            Add("(b) 1 row, c=1, p50 / p99 (monitoring on)", $"{Micro(low.P50)} / {Micro(low.P99)} (raw ORT {Micro(rawLatency)}, +{Micro(low.P50 - rawLatency)})");
+            Add("(c) 1 row, c=1, p50 / p99 (monitoring off)", $"{Micro(lowOff.P50)} / {Micro(lowOff.P99)} (+{Micro(lowOff.P50 - rawLatency)})");
+            foreach (var c in new[] { 1, 16, 64 })
+            {
+                var urls = c == 64 ? new[] { b, n, m } : [b, n];
+                var runs = await InterleavedAsync(urls, single, c, seconds);
+                Add($"(b) 1-row requests, c={c}, batching", Requests(runs[0]));
+                Add($"(b) 1-row requests, c={c}, no batching", Requests(runs[1]));
+                Add($"(b) 1-row requests, c={c}, batching ÷ no batching", $"{runs[0].RequestsPerSecond / runs[1].RequestsPerSecond:0.00}×");
+                if (c == 64)
                 {
-                    if (!monitoring && !batching)
-                    {
-                        continue;
-                    }
-
-                    await using var app = await InferenceApp.StartAsync(Options(dir, batching ? 64 : 1, monitoring, runners), logLevel: LogLevel.Warning);
-                    var url = new Uri(app.BaseAddress, "v2/models/movies/infer").ToString();
-                    var btag = batching ? "batching" : "no batching";
-                    if (batching)
-                    {
-                        var low = await WrkAsync(url, single, 1, seconds);
-                        Add($"(b) 1 row, c=1, p50 / p99 ({tag})", $"{Micro(low.P50)} / {Micro(low.P99)} (raw ORT {Micro(rawLatency)}, +{Micro(low.P50 - rawLatency)})");
-                    }
-
-                    foreach (var c in new[] { 1, 16, 64 })
-                    {
-                        if (!monitoring && c != 64)
-                        {
-                            continue;
-                        }
-
-                        var run = await WrkAsync(url, single, c, seconds);
-                        Add($"(b) 1-row requests, c={c}, {btag} ({tag})", $"{Rate(run.RequestsPerSecond)} req/s");
-                    }
-
-                    if (batching)
-                    {
-                        var big = await WrkAsync(url, batch64, 16, seconds);
-                        Add($"(b) 64-row requests, c=16 ({tag})", $"{Rate(big.RequestsPerSecond * 64)} rows/s = {big.RequestsPerSecond * 64 / inProcessRows:0.00}× (a)");
-                    }
+                    Add("(c) 1-row requests, c=64, batching, monitoring off", Requests(runs[2]));
+                    Add("(c) monitoring cost, 1-row requests, c=64", Cost(runs[0], runs[2]));
                 }
             }
+
+            var big = await InterleavedAsync([b, m], batch64, 16, seconds);
+            Add("(b) 64-row requests, c=16", Rows(big[0], inProcessRows));
+            Add("(c) 64-row requests, c=16, monitoring off", Rows(big[1], inProcessRows));
+            Add("(c) monitoring cost, 64-row requests, c=16", Cost(big[0], big[1]));
         }
 
         return result;
+    }
+
+    private static string Requests(WrkRun run) => $"{Rate(run.RequestsPerSecond)} req/s; server CPU {run.CpuPerRequest * 1e6:0.0} µs/req";
+
+    private static string Rows(WrkRun run, double inProcessRows) =>
+        $"{Rate(run.RequestsPerSecond * 64)} rows/s = {run.RequestsPerSecond * 64 / inProcessRows:0.00}× (a); server CPU {run.CpuPerRequest * 1e6 / 64:0.00} µs/row = {run.CpuPerRequest / 64 * inProcessRows:0.00}× (a)'s";
+
+    /// <summary>Throughput lost and CPU per request added by monitoring.</summary>
+    private static string Cost(WrkRun on, WrkRun off) =>
+        $"throughput {(1 - (on.RequestsPerSecond / off.RequestsPerSecond)) * 100:+0.0;-0.0} %, CPU per request {((on.CpuPerRequest / off.CpuPerRequest) - 1) * 100:+0.0;-0.0} %";
+
+    /// <summary>Runs wrk against each URL in turn, one second each, for <paramref name="rounds"/> rounds; sums per URL.</summary>
+    private static async Task<WrkRun[]> InterleavedAsync(string[] urls, string body, int connections, int rounds)
+    {
+        var requests = new double[urls.Length];
+        var cpu = new double[urls.Length];
+        var elapsed = new double[urls.Length];
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < urls.Length; i++)
+            {
+                // Alternate the order so that neither side always runs right after the other.
+                var u = round % 2 == 0 ? i : urls.Length - 1 - i;
+                var run = await WrkAsync(urls[u], body, connections, 1);
+                requests[u] += run.Requests;
+                cpu[u] += run.CpuPerRequest * run.Requests;
+                elapsed[u] += run.Requests / run.RequestsPerSecond;
+            }
+        }
+
+        return [.. urls.Select((_, i) => new WrkRun(requests[i] / elapsed[i], 0, 0, cpu[i] / requests[i], requests[i]))];
     }
 
     private static ServerOptions Options(string dir, int maxBatch, bool monitoring, int runners) => new()
@@ -194,12 +225,14 @@ internal static partial class Program
         return values[(int)Math.Min(values.Count - 1, values.Count * p)];
     }
 
-    private static async Task<(double RequestsPerSecond, double P50, double P99)> WrkAsync(string url, string body, int connections, int seconds)
+    /// <summary>One wrk run; CPU per request is this process's CPU time (the server runs in it) over the requests served.</summary>
+    private static async Task<WrkRun> WrkAsync(string url, string body, int connections, int seconds)
     {
         var script = Path.Combine(Path.GetTempPath(), $"wrk-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n");
         try
         {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var result = await TestTools.RunAsync(TestTools.Wrk, ["-t", connections == 1 ? "1" : "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s", "--latency", "-s", script, url], TimeSpan.FromSeconds(seconds + 30));
             if (result.ExitCode != 0 || result.Stdout.Contains("Non-2xx", StringComparison.Ordinal))
             {
@@ -207,7 +240,9 @@ internal static partial class Program
             }
 
             var rps = double.Parse(RequestsPattern().Match(result.Stdout).Groups[1].Value, CultureInfo.InvariantCulture);
-            return (rps, Latency(result.Stdout, "50%"), Latency(result.Stdout, "99%"));
+            var requests = double.Parse(TotalPattern().Match(result.Stdout).Groups[1].Value, CultureInfo.InvariantCulture);
+            var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            return new WrkRun(rps, Latency(result.Stdout, "50%"), Latency(result.Stdout, "99%"), used / requests, requests);
         }
         finally
         {
@@ -226,6 +261,11 @@ internal static partial class Program
 
     private static string Rate(double perSecond) => perSecond >= 1e6 ? $"{perSecond / 1e6:0.00} M" : $"{perSecond / 1e3:0.0} k";
 
+    private sealed record WrkRun(double RequestsPerSecond, double P50, double P99, double CpuPerRequest, double Requests);
+
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPattern();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex TotalPattern();
 }

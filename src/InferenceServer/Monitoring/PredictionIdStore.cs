@@ -18,15 +18,24 @@ internal sealed class PredictionIdStore(PredictionIds ids, int capacity)
 
     public void Add(ModelMonitor monitor, long first, int[] classes, int rows)
     {
+        // Invalidate the slots first and fence once, so that a reader never pairs a new sequence number with
+        // old contents, nor an old one with new contents; then fill them and publish the sequence numbers.
         for (var r = 0; r < rows; r++)
         {
-            var sequence = first + r;
-            var slot = (int)(sequence % capacity);
-            // Invalidate first (a full fence), so that a reader never pairs the new sequence with old contents.
-            Interlocked.Exchange(ref _sequences[slot], 0);
+            Volatile.Write(ref _sequences[Slot(first + r)], 0);
+        }
+
+        Interlocked.MemoryBarrier();
+        for (var r = 0; r < rows; r++)
+        {
+            var slot = Slot(first + r);
             _monitors[slot] = monitor;
             _classes[slot] = classes.Length > r ? classes[r] : -1;
-            Volatile.Write(ref _sequences[slot], sequence);
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            Volatile.Write(ref _sequences[Slot(first + r)], first + r);
         }
     }
 
@@ -38,7 +47,7 @@ internal sealed class PredictionIdStore(PredictionIds ids, int capacity)
             return false;
         }
 
-        var slot = (int)(sequence % capacity);
+        var slot = Slot(sequence);
         if (Volatile.Read(ref _sequences[slot]) != sequence)
         {
             return false;
@@ -55,4 +64,6 @@ internal sealed class PredictionIdStore(PredictionIds ids, int capacity)
         prediction = (monitor, predicted);
         return true;
     }
+
+    private int Slot(long sequence) => (int)(sequence % capacity);
 }

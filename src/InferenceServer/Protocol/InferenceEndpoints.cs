@@ -38,10 +38,11 @@ internal sealed class InferenceEndpoints(ServerState state, ILogger logger)
             return;
         }
 
-        var metrics = _requestMetrics.GetOrAdd(model.Version, v => new RequestMetrics(state.Metrics, options, v));
+        var metrics = _requestMetrics.GetOrAdd(model.Version, static (v, s) => new RequestMetrics(s.Metrics, s.Options, v), state);
         var outcome = RequestOutcome.Success;
         byte[]? body = null;
         var admitted = false;
+        var expected = false;
         try
         {
             if (context.Request.RouteValues["version"] is string version && version != model.Version)
@@ -59,6 +60,8 @@ internal sealed class InferenceEndpoints(ServerState state, ILogger logger)
 
             admitted = true;
             metrics.Inflight.Inc();
+            state.Batcher.Expect();
+            expected = true;
             HttpIo.RequireJson(context.Request);
             var (buffer, length) = await HttpIo.ReadBodyAsync(context.Request, options.MaxRequestBytes, context.RequestAborted);
             body = buffer;
@@ -67,7 +70,8 @@ internal sealed class InferenceEndpoints(ServerState state, ILogger logger)
                 ? RecordsRequestReader.Read(json, model.Schema, options.MaxRequestRows)
                 : V2RequestReader.Read(json, model.Schema, options.MaxRequestRows);
             ResponseWriter.CheckOutputs(model.Schema, request);
-            var slice = await state.Batcher.SubmitAsync(model, request.Batch);
+            expected = false;
+            var slice = await state.Batcher.SubmitAsync(model, request.Batch, expected: true);
             HttpIo.WriteJson(context.Response, StatusCodes.Status200OK, writer =>
             {
                 if (records)
@@ -108,6 +112,11 @@ internal sealed class InferenceEndpoints(ServerState state, ILogger logger)
             if (body is not null)
             {
                 ArrayPool<byte>.Shared.Return(body);
+            }
+
+            if (expected)
+            {
+                state.Batcher.Withdraw();
             }
 
             if (admitted)
