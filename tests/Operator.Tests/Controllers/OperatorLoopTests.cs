@@ -51,6 +51,36 @@ public sealed class OperatorLoopTests
     }
 
     [Fact]
+    public async Task A_bad_spec_is_reconciled_once_not_retried_in_a_storm()
+    {
+        await using var op = await OperatorCluster.StartAsync();
+        await using var operatorProcess = new OperatorInstance(op.Cluster.ClientConfiguration, op.Settings);
+        await op.CreateAsync(OperatorCluster.NewModel());
+        RetrainPolicy Policy(string name, string cron) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new RetrainPolicySpec { ModelRef = new ObjectReference { Name = "churn" }, Triggers = new RetrainTriggers { Schedule = new ScheduleTrigger { Cron = cron } } },
+            Status = null!,
+        };
+
+        await op.CreateAsync(Policy("bad", "0 25 * * *"));
+        var bad = await Poll.UntilAsync(async () => await op.GetAsync<RetrainPolicy>("bad") is { } p && p.Status?.GetCondition(ConditionTypes.Degraded) is { Status: ConditionStatus.True } ? p : null, "the bad policy is Degraded");
+        Assert.StartsWith("spec.triggers.schedule.cron", bad.Status.GetCondition(ConditionTypes.Degraded)!.Message, StringComparison.Ordinal);
+
+        // A good policy reconciled after it is the barrier: by then a retry storm would have shown.
+        await op.CreateAsync(Policy("good", "0 3 * * *"));
+        await Poll.UntilAsync(async () => (await op.GetAsync<RetrainPolicy>("good")).Status?.NextScheduleTime is not null, "the good policy is evaluated");
+        var terminal = operatorProcess.Reconciles("retrainpolicy", "terminal");
+        await op.CreateAsync(Policy("good-2", "0 4 * * *"));
+        await Poll.UntilAsync(async () => (await op.GetAsync<RetrainPolicy>("good-2")).Status?.NextScheduleTime is not null, "a second good policy is evaluated");
+
+        // One reconcile for the create and at most one for its own Degraded status write, which writes nothing more.
+        Assert.InRange(terminal, 1, 2);
+        Assert.Equal(terminal, operatorProcess.Reconciles("retrainpolicy", "terminal"));
+        Assert.Equal(0, operatorProcess.Reconciles("retrainpolicy", "error"));
+    }
+
+    [Fact]
     public async Task Of_two_operators_one_leads_and_the_other_takes_over_when_it_stops()
     {
         await using var op = await OperatorCluster.StartAsync();

@@ -28,7 +28,7 @@ internal sealed class OperatorInstance : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IKubernetes>(_client);
-        services.AddSingleton(Metrics.NewCustomRegistry());
+        services.AddSingleton(Registry);
         services.AddSingleton(new ResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxRetryAttempts = 3 });
         services.AddSingleton(new ControllerOptions { Namespaces = [OperatorCluster.Ns], Workers = 2, BackoffBase = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromSeconds(2) });
         services.AddFlywheelControllers(settings);
@@ -53,6 +53,15 @@ internal sealed class OperatorInstance : IAsyncDisposable
     }
 
     public LeaderElectedRunner? Election { get; }
+
+    /// <summary>The operator's Prometheus registry (reconcile counters by controller and result).</summary>
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+
+    /// <summary>Reconciles of a controller that ended with a result (success, requeue, error, terminal).</summary>
+    public double Reconciles(string controller, string result) =>
+        Metrics.WithCustomRegistry(Registry).CreateCounter(
+            Flywheel.Contracts.Metrics.MetricNames.OperatorReconciles.Name, Flywheel.Contracts.Metrics.MetricNames.OperatorReconciles.Help,
+            new CounterConfiguration { LabelNames = Flywheel.Contracts.Metrics.MetricNames.OperatorReconciles.LabelNames }).WithLabels(controller, result).Value;
 
     public async ValueTask DisposeAsync()
     {
