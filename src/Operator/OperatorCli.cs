@@ -15,6 +15,14 @@ internal static class OperatorCli
           flywheel-operator <command> [options]
 
         Commands:
+          local [--demo]       Run Flywheel on this machine: an embedded API server, a node that
+                               runs Pods as local processes (the built trainer and inference
+                               server play their images), the CRDs and the operator. Prints the
+                               kubectl line to use it; Ctrl+C stops everything it started.
+                               --demo applies the churn sample, serves 1.0, shifts the traffic
+                               until drift retrains 1.1, rolls it out, rolls back to 1.0, prints
+                               a summary and exits. Options: --data-dir DIR (default .flywheel),
+                               --port N (API server; default free), --prometheus-url URL.
           run [--Key=value...] Run the controllers (Model, TrainingRun, ModelDeployment,
                                RetrainPolicy) under leader election, with /healthz, /readyz
                                and /metrics. Settings come from --config FILE, FLYWHEEL_*
@@ -33,6 +41,7 @@ internal static class OperatorCli
 
     public static CommandDispatcher Create() =>
         new CommandDispatcher("flywheel-operator", Usage)
+            .Add("local", Local.LocalCommand.Create((services, options) => services.AddFlywheelControllers(FlywheelControllers.Settings(options))))
             .Add("run", RunCommand.RunAsync)
             .Add("crds", CrdsCommand.RunAsync)
             .Add("validate", ValidateCommand.RunAsync);

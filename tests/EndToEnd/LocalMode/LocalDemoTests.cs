@@ -1,0 +1,66 @@
+using Flywheel.Contracts.Artifacts;
+using Flywheel.Operator.Api.V1Alpha1;
+using Flywheel.Operator.Controllers;
+using Flywheel.Operator.Local;
+using Flywheel.Testing;
+
+namespace Flywheel.EndToEnd.LocalMode;
+
+/// <summary>
+/// The local-mode demo asserted step by step: the churn model trained and served as 1.0, traffic,
+/// a shift that fires the RetrainPolicy on input drift, 1.1 trained on data that includes the
+/// logged feedback and rolled out with no failed request, and a rollback by pinning 1.0.
+/// </summary>
+public sealed class LocalDemoTests
+{
+    [Fact]
+    public async Task The_demo_closes_the_loop_and_rolls_back()
+    {
+        var root = Directory.CreateTempSubdirectory("flywheel-local-e2e-").FullName;
+        using var log = new StringWriter();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        try
+        {
+            var options = new LocalModeOptions
+            {
+                DataDirectory = root,
+                RepositoryRoot = TestTools.RepositoryRoot,
+                Configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release",
+            };
+            var narrator = new Narrator(log);
+            DemoScenario demo;
+            await using (var stack = await LocalStack.StartAsync(options, (services, o) => services.AddFlywheelControllers(FlywheelControllers.Settings(o)), log, deadline.Token))
+            {
+                demo = new DemoScenario(stack, narrator, Path.Combine(TestTools.RepositoryRoot, "deploy", "samples", "churn"));
+                try
+                {
+                    await demo.RunAsync(deadline.Token);
+                }
+                catch (Exception ex)
+                {
+                    throw new Xunit.Sdk.XunitException($"demo failed: {ex}\n--- narration ---\n{log}");
+                }
+
+                var store = stack.ClaimDirectory(LocalStack.ModelStoreClaim);
+                var first = await ManifestJson.ReadAsync(Path.Combine(store, "default", "churn", "1.0"));
+                var second = await ManifestJson.ReadAsync(Path.Combine(store, "default", "churn", "1.1"));
+                Assert.Equal(0, first.TrainingData?.FeedbackRows ?? 0);
+                Assert.True(second.TrainingData?.FeedbackRows > 0, $"1.1 was trained without the logged feedback\n{log}");
+                Assert.NotEqual(first.DataDigest, second.DataDigest);
+            }
+
+            var result = demo.Result;
+            Assert.NotNull(result.FirstRun);
+            Assert.NotNull(result.SecondRun);
+            Assert.Equal(RunReason.InputDrift, result.RetrainReason);
+            Assert.DoesNotContain(result.StationaryTriggers, t => t.EndsWith(" firing", StringComparison.Ordinal));
+            Assert.Equal(0, result.FailedDuringRollout);
+            Assert.True(result.Traffic!.ServedBy.GetValueOrDefault("1.1") > 0, $"no prediction came from 1.1\n{log}");
+            Assert.True(result.ServedAfterRollback > 0, $"no prediction came from 1.0 after the rollback\n{log}");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
