@@ -44,6 +44,8 @@ internal sealed class InferenceApp : IAsyncDisposable
         time ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(logLevel);
+        // With its logger enabled the host starts an Activity per request; nothing here reads it, so spare the cost.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.WebHost.UseKestrel(kestrel =>

@@ -13,6 +13,10 @@ internal sealed class ServerMetrics
     {
         Registry = registry;
         var factory = Metrics.WithCustomRegistry(registry);
+        // No exemplars: by default every Inc/Observe inside a request reads the request's Activity and formats
+        // its trace and span ids (the host starts one per request), which cost more than the counting itself,
+        // and this server exports no traces for them to point at.
+        factory.ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = static (_, _) => Exemplar.None };
         Requests = factory.CreateCounter(MetricNames.InferenceRequests.Name, MetricNames.InferenceRequests.Help, MetricNames.InferenceRequests.LabelNames);
         RequestDuration = factory.CreateHistogram(MetricNames.InferenceRequestDuration.Name, MetricNames.InferenceRequestDuration.Help, new HistogramConfiguration
         {
