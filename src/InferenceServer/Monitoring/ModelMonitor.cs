@@ -139,12 +139,16 @@ internal sealed class ModelMonitor
                 }
             }
 
-            _window.Add(bins.AsSpan(0, _distributions * rows), rows);
+            _window.AddOwned(bins, rows);
             Interlocked.Add(ref _total, rows);
+        }
+        catch
+        {
+            ArrayPool<ushort>.Shared.Return(bins);
+            throw;
         }
         finally
         {
-            ArrayPool<ushort>.Shared.Return(bins);
             ArrayPool<long>.Shared.Return(local);
         }
     }

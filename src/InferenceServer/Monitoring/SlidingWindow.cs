@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+
 namespace Flywheel.InferenceServer.Monitoring;
 
 /// <summary>
@@ -8,6 +11,7 @@ namespace Flywheel.InferenceServer.Monitoring;
 internal sealed class SlidingWindow
 {
     private readonly Lock _lock = new();
+    private readonly ConcurrentQueue<(ushort[] Bins, int Rows)> _pending = new();
     private readonly ushort[][] _rings;
     private readonly long[][] _counts;
     private readonly int _capacity;
@@ -26,39 +30,74 @@ internal sealed class SlidingWindow
     /// <summary>Adds rows: <paramref name="bins"/>[d × rows + r] is row r's bin in distribution d.</summary>
     public void Add(ReadOnlySpan<ushort> bins, int rows)
     {
-        lock (_lock)
+        var owned = ArrayPool<ushort>.Shared.Rent(bins.Length);
+        bins.CopyTo(owned);
+        AddOwned(owned, rows);
+    }
+
+    /// <summary>
+    /// Adds rows from a pooled array, which the window returns to the pool. Never waits: when another thread
+    /// holds the window, the rows are left for it to apply before it lets go (under load, waiting for the lock
+    /// cost more than the counting).
+    /// </summary>
+    public void AddOwned(ushort[] bins, int rows)
+    {
+        _pending.Enqueue((bins, rows));
+        // Re-check after each release: rows queued while this thread held the lock are applied, not stranded.
+        while (!_pending.IsEmpty && _lock.TryEnter())
         {
-            // Distribution by distribution, so that the inner loop walks one ring and one column.
-            var start = _next;
-            var filled = _filled;
-            for (var d = 0; d < _rings.Length; d++)
+            try
             {
-                var ring = _rings[d];
-                var counts = _counts[d];
-                var column = bins.Slice(d * rows, rows);
-                var slot = start;
-                var full = filled;
-                for (var r = 0; r < rows; r++)
-                {
-                    if (full == _capacity)
-                    {
-                        counts[ring[slot]]--;
-                    }
-                    else
-                    {
-                        full++;
-                    }
-
-                    var bin = column[r];
-                    ring[slot] = bin;
-                    counts[bin]++;
-                    slot = slot + 1 == _capacity ? 0 : slot + 1;
-                }
+                Drain();
             }
-
-            _next = (int)((start + (long)rows) % _capacity);
-            _filled = (int)Math.Min(_capacity, filled + (long)rows);
+            finally
+            {
+                _lock.Exit();
+            }
         }
+    }
+
+    private void Drain()
+    {
+        while (_pending.TryDequeue(out var item))
+        {
+            Apply(item.Bins, item.Rows);
+            ArrayPool<ushort>.Shared.Return(item.Bins);
+        }
+    }
+
+    private void Apply(ReadOnlySpan<ushort> bins, int rows)
+    {
+        // Distribution by distribution, so that the inner loop walks one ring and one column.
+        var start = _next;
+        var filled = _filled;
+        for (var d = 0; d < _rings.Length; d++)
+        {
+            var ring = _rings[d];
+            var counts = _counts[d];
+            var column = bins.Slice(d * rows, rows);
+            var slot = start;
+            var full = filled;
+            for (var r = 0; r < rows; r++)
+            {
+                if (full == _capacity)
+                {
+                    counts[ring[slot]]--;
+                }
+                else
+                {
+                    full++;
+                }
+
+                var bin = column[r];
+                ring[slot] = bin;
+                counts[bin]++;
+                slot = slot + 1 == _capacity ? 0 : slot + 1;
+            }
+        }
+
+        _next = (int)((start + (long)rows) % _capacity);
+        _filled = (int)Math.Min(_capacity, filled + (long)rows);
     }
 
     /// <summary>A consistent copy of every distribution's counts and the row count.</summary>
@@ -66,6 +105,7 @@ internal sealed class SlidingWindow
     {
         lock (_lock)
         {
+            Drain();
             return ([.. _counts.Select(c => (long[])c.Clone())], _filled);
         }
     }

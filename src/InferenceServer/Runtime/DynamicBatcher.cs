@@ -17,6 +17,7 @@ namespace Flywheel.InferenceServer.Runtime;
 internal sealed class DynamicBatcher(PredictionService service, int maxBatchSize, TimeSpan maxDelay, int maxRunners, Gauge.Child queueDepth)
 {
     private readonly ConcurrentQueue<WorkItem> _queue = new();
+    private readonly ManualResetEventSlim _arrival = new(initialState: false, spinCount: 0);
     private int _runners;
     private int _expected;
     private long _lastBatchTicks;
@@ -34,7 +35,11 @@ internal sealed class DynamicBatcher(PredictionService service, int maxBatchSize
     public void Expect() => Interlocked.Increment(ref _expected);
 
     /// <summary>An expected request will not be submitted after all.</summary>
-    public void Withdraw() => Interlocked.Decrement(ref _expected);
+    public void Withdraw()
+    {
+        Interlocked.Decrement(ref _expected);
+        _arrival.Set();
+    }
 
     public Task<PredictionSlice> SubmitAsync(ServedModel model, FeatureBatch batch, bool expected = false)
     {
@@ -54,8 +59,10 @@ internal sealed class DynamicBatcher(PredictionService service, int maxBatchSize
         if (expected)
         {
             // Only now that it is queued, so that a waiting batch never sees it neither expected nor queued.
-            Withdraw();
+            Interlocked.Decrement(ref _expected);
         }
+
+        _arrival.Set();
 
         RunQueue(item);
         return item.Completion.Task;
@@ -141,7 +148,12 @@ internal sealed class DynamicBatcher(PredictionService service, int maxBatchSize
             else if (Volatile.Read(ref _expected) > 0 && waited.Ticks < Volatile.Read(ref _lastBatchTicks) / 4)
             {
                 // Requests are being parsed and a batch is dear: let them in rather than run a partial batch.
-                Thread.Yield();
+                // Blocking, not spinning, leaves the core to the threads that parse them.
+                _arrival.Reset();
+                if (_queue.IsEmpty && Volatile.Read(ref _expected) > 0)
+                {
+                    _arrival.Wait(TimeSpan.FromTicks(Math.Max(1, (Volatile.Read(ref _lastBatchTicks) / 4) - waited.Ticks)));
+                }
             }
             else
             {

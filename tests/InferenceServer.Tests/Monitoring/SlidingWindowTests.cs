@@ -37,4 +37,23 @@ public sealed class SlidingWindowTests
         window.Add([0], rows: 1);
         Assert.Equal([1, 0, 0, 2], window.Snapshot().Counts[0]);
     }
+
+    [Fact]
+    public async Task Rows_added_from_many_threads_at_once_are_all_counted()
+    {
+        var window = new SlidingWindow(capacity: 100_000, binsPerDistribution: [4, 2]);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                window.Add([(ushort)t, (ushort)t, 0, 1], rows: 2);
+            }
+        })));
+        var (counts, rows) = window.Snapshot();
+
+        Assert.Equal(16_000, rows);
+        Assert.Equal([4000, 4000, 4000, 4000], counts[0]);
+        Assert.Equal([8000, 8000], counts[1]);
+    }
 }
