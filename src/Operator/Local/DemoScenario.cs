@@ -76,7 +76,31 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
         Result.Traffic = traffic;
     }
 
-    private async Task PrepareAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The control run: the same start, then only traffic like the training data for <paramref name="duration"/>.
+    /// Returns the training runs that exist at the end (the initial one alone, when nothing fired).
+    /// </summary>
+    public async Task<IReadOnlyList<TrainingRun>> RunStationaryAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await PrepareAsync(cancellationToken);
+        Result.FirstRun = (await TrainAsync("1.0", RunReason.Initial, cancellationToken)).Metadata.Name;
+        await ServeAsync("1.0", cancellationToken);
+        using var traffic = new TrafficClient(stack.Client, Namespace, ModelName + "-inference", ModelName);
+        narrator.Begin("Stationary traffic");
+        var end = DateTimeOffset.UtcNow + duration;
+        while (DateTimeOffset.UtcNow < end)
+        {
+            await SendAsync(traffic, batches: 10, ChurnDataset.Shift.None, cancellationToken);
+            await NarrateTriggersAsync(cancellationToken);
+        }
+
+        Result.StationaryTriggers = await TriggerValuesAsync(cancellationToken);
+        Result.Traffic = traffic;
+        narrator.End($"{traffic.Succeeded} requests answered; triggers: {string.Join(", ", Result.StationaryTriggers)}");
+        return await _objects.TrainingRunsAsync(ModelName, cancellationToken);
+    }
+
+    internal async Task PrepareAsync(CancellationToken cancellationToken)
     {
         narrator.Begin("Apply the churn sample");
         var data = stack.ClaimDirectory(LocalStack.DataClaim);

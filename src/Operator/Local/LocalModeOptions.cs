@@ -18,6 +18,9 @@ internal sealed record LocalModeOptions
     /// <summary>Build configuration of the trainer and inference server the node runs.</summary>
     public string Configuration { get; init; } = "Release";
 
+    /// <summary>Run the operator inside this process; false leaves it to the caller (a separate process, say).</summary>
+    public bool StartOperator { get; init; } = true;
+
     /// <summary>The repository whose built programs play the container images.</summary>
     public required string RepositoryRoot { get; init; }
 }

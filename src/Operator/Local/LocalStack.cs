@@ -23,9 +23,9 @@ internal sealed class LocalStack : IAsyncDisposable
 
     private readonly LocalCluster _cluster;
     private readonly LocalNode _node;
-    private readonly WebApplication _operator;
+    private readonly WebApplication? _operator;
 
-    private LocalStack(LocalCluster cluster, LocalNode node, WebApplication @operator, IKubernetes client, string root)
+    private LocalStack(LocalCluster cluster, LocalNode node, WebApplication? @operator, IKubernetes client, string root)
     {
         _cluster = cluster;
         _node = node;
@@ -66,22 +66,13 @@ internal sealed class LocalStack : IAsyncDisposable
             var client = new Kubernetes(cluster.ClientConfiguration);
             await InstallAsync(client, cancellationToken);
 
-            var operatorPort = FreeLoopbackPort();
-            var app = OperatorHost.Build(
-                [
-                    $"--Port={operatorPort}",
-                    $"--Images:Trainer={TrainerImage}",
-                    $"--Images:Inference={InferenceImage}",
-                    $"--ModelStoreClaim={ModelStoreClaim}",
-                    $"--PrometheusUrl={options.PrometheusUrl}",
-                    "--LeaderElection:LeaseNamespace=flywheel-system",
-                    "--LeaderElection:LeaseDurationSeconds=4",
-                    "--LeaderElection:RenewDeadlineSeconds=3",
-                    "--LeaderElection:RetryPeriodSeconds=1",
-                ],
-                registerControllers,
-                cluster.ClientConfiguration);
-            await app.StartAsync(cancellationToken);
+            WebApplication? app = null;
+            if (options.StartOperator)
+            {
+                app = OperatorHost.Build([$"--Port={FreeLoopbackPort()}", .. OperatorArguments(options)], registerControllers, cluster.ClientConfiguration);
+                await app.StartAsync(cancellationToken);
+            }
+
             return new LocalStack(cluster, node, app, client, root);
         }
         catch
@@ -95,6 +86,19 @@ internal sealed class LocalStack : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The operator's settings in local mode: the local images, the store claim, a short lease.</summary>
+    public static IReadOnlyList<string> OperatorArguments(LocalModeOptions options) =>
+    [
+        $"--Images:Trainer={TrainerImage}",
+        $"--Images:Inference={InferenceImage}",
+        $"--ModelStoreClaim={ModelStoreClaim}",
+        $"--PrometheusUrl={options.PrometheusUrl}",
+        "--LeaderElection:LeaseNamespace=flywheel-system",
+        "--LeaderElection:LeaseDurationSeconds=4",
+        "--LeaderElection:RenewDeadlineSeconds=3",
+        "--LeaderElection:RetryPeriodSeconds=1",
+    ];
 
     /// <summary>The CRDs (generated from the API types, as deploy/crds is), the operator's namespace and the two claims.</summary>
     private static async Task InstallAsync(IKubernetes client, CancellationToken cancellationToken)
@@ -156,8 +160,12 @@ internal sealed class LocalStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _operator.StopAsync();
-        await _operator.DisposeAsync();
+        if (_operator is not null)
+        {
+            await _operator.StopAsync();
+            await _operator.DisposeAsync();
+        }
+
         await _node.DisposeAsync();
         await _cluster.DisposeAsync();
         Client.Dispose();

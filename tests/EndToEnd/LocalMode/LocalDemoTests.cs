@@ -63,4 +63,37 @@ public sealed class LocalDemoTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Stationary_traffic_fires_no_trigger()
+    {
+        var root = Directory.CreateTempSubdirectory("flywheel-local-control-").FullName;
+        using var log = new StringWriter();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        try
+        {
+            var options = new LocalModeOptions
+            {
+                DataDirectory = root,
+                RepositoryRoot = TestTools.RepositoryRoot,
+                Configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release",
+            };
+            await using var stack = await LocalStack.StartAsync(options, (services, o) => services.AddFlywheelControllers(FlywheelControllers.Settings(o)), log, deadline.Token);
+            var demo = new DemoScenario(stack, new Narrator(log), Path.Combine(TestTools.RepositoryRoot, "deploy", "samples", "churn"));
+
+            // As long as the demo's shifted phase takes to fire here, with traffic like the training data.
+            var runs = await demo.RunStationaryAsync(TimeSpan.FromSeconds(30), deadline.Token);
+
+            Assert.True(demo.Result.Traffic!.Succeeded > 50, log.ToString());
+            Assert.Equal([demo.Result.FirstRun], runs.Select(r => r.Metadata.Name));
+            // The drift trigger was evaluated on enough rows to give a value, and it stayed under its threshold.
+            var drift = Assert.Single(demo.Result.StationaryTriggers, t => t.StartsWith("inputDrift=", StringComparison.Ordinal));
+            Assert.DoesNotContain("=-/", drift);
+            Assert.DoesNotContain(demo.Result.StationaryTriggers, t => t.EndsWith(" firing", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

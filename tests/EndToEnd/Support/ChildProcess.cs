@@ -45,6 +45,16 @@ internal sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}"));
     }
 
+    /// <summary>SIGKILL: the program gets no chance to clean up, as when a node dies.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, 9);
+            _process.WaitForExit();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
