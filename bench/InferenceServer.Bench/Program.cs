@@ -14,8 +14,8 @@ namespace Flywheel.InferenceServer.Bench;
 
 /// <summary>
 /// Measures the in-process pipeline (parse V2 JSON + ONNX Runtime, no HTTP) and the server over HTTP with
-/// wrk, with and without dynamic batching and monitoring, for a small and a compute-heavy model.
-/// Usage: dotnet run -c Release --project bench/InferenceServer.Bench [-- --seconds N]
+/// wrk, with and without dynamic batching and monitoring, for two tree ensembles and a dense MLP that batches well.
+/// Usage: dotnet run -c Release --project bench/InferenceServer.Bench [-- --seconds N] [--models small,large,mlp] [--batch-runners N]
 /// </summary>
 internal static partial class Program
 {
