@@ -19,6 +19,9 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
     private readonly ChurnDataset _data = new(seed: 2026);
     private readonly HashSet<string> _narrated = new(StringComparer.Ordinal);
 
+    /// <summary>The population after the shift: tenure 36 months longer, 30 % on a contract type unseen in training.</summary>
+    public static ChurnDataset.Shift Shifted { get; } = new(TenureMonths: 36, NewContractRate: 0.3);
+
     /// <summary>What the demo observed, for the end-to-end test's assertions.</summary>
     public DemoResult Result { get; } = new();
 
@@ -36,7 +39,7 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
         Result.StationaryTriggers = await TriggerValuesAsync(cancellationToken);
 
         narrator.Begin("Shifted traffic until the RetrainPolicy fires");
-        var shift = new ChurnDataset.Shift(TenureMonths: 36, NewContractRate: 0.3);
+        var shift = Shifted;
         var retrain = await SendUntilAsync(traffic, shift, async ct =>
         {
             await NarrateTriggersAsync(ct);
@@ -123,7 +126,7 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
         narrator.End($"3,000 customers in pvc://{LocalStack.DataClaim}/churn/customers.csv; Model, ModelDeployment and RetrainPolicy churn applied");
     }
 
-    private async Task<TrainingRun> TrainAsync(string version, RunReason reason, CancellationToken cancellationToken, string? runName = null)
+    internal async Task<TrainingRun> TrainAsync(string version, RunReason reason, CancellationToken cancellationToken, string? runName = null)
     {
         narrator.Begin($"Train {version} ({ApiText(reason)})");
         TrainingRun? done = null;
@@ -167,7 +170,7 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
         return done;
     }
 
-    private async Task ServeAsync(string version, CancellationToken cancellationToken)
+    internal async Task ServeAsync(string version, CancellationToken cancellationToken)
     {
         narrator.Begin($"Roll out {version}");
         await WaitAsync(async ct =>
@@ -179,7 +182,7 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
         narrator.End($"version {version} serving");
     }
 
-    private async Task SendAsync(TrafficClient traffic, int batches, ChurnDataset.Shift shift, CancellationToken cancellationToken)
+    internal async Task SendAsync(TrafficClient traffic, int batches, ChurnDataset.Shift shift, CancellationToken cancellationToken)
     {
         for (var i = 0; i < batches; i++)
         {
