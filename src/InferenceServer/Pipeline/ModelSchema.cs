@@ -85,8 +85,12 @@ internal sealed class ModelSchema
         {
             field = value;
             ClassList = string.Join(",", value);
+            EncodedClasses = [.. value.Select(c => System.Text.Json.JsonEncodedText.Encode(c))];
         }
     } = [];
+
+    /// <summary>The class names escaped for JSON once, rather than in every response.</summary>
+    public System.Text.Json.JsonEncodedText[] EncodedClasses { get; private set; } = [];
 
     /// <summary>The class names joined with commas, as responses name them.</summary>
     public string ClassList { get; private set; } = string.Empty;

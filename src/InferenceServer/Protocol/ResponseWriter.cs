@@ -58,9 +58,10 @@ internal static class ResponseWriter
             if (Wants(LabelOutput))
             {
                 StartTensor(writer, LabelOutput, "BYTES", rows);
+                var encoded = schema.EncodedClasses;
                 for (var r = 0; r < rows; r++)
                 {
-                    writer.WriteStringValue(classes[batch.ClassIndex[offset + r]]);
+                    writer.WriteStringValue(encoded[batch.ClassIndex[offset + r]]);
                 }
 
                 EndTensor(writer);
@@ -118,10 +119,14 @@ internal static class ResponseWriter
         if (Wants(IdOutput))
         {
             StartTensor(writer, IdOutput, "BYTES", rows);
-            Span<byte> id = stackalloc byte[Monitoring.PredictionIds.MaxLength];
+            // Ids are hex digits and '-', never escaped: write them quoted as they are, without the escaping scan.
+            Span<byte> id = stackalloc byte[Monitoring.PredictionIds.MaxLength + 2];
+            id[0] = (byte)'"';
             for (var r = 0; r < rows; r++)
             {
-                writer.WriteStringValue(id[..batch.FormatId(offset + r, id)]);
+                var length = batch.FormatId(offset + r, id[1..]);
+                id[length + 1] = (byte)'"';
+                writer.WriteRawValue(id[..(length + 2)], skipInputValidation: true);
             }
 
             EndTensor(writer);
@@ -152,7 +157,7 @@ internal static class ResponseWriter
             writer.WriteString("id"u8, id[..batch.FormatId(offset + r, id)]);
             if (schema.IsClassification)
             {
-                writer.WriteString("label", classes[batch.ClassIndex[offset + r]]);
+                writer.WriteString("label"u8, schema.EncodedClasses[batch.ClassIndex[offset + r]]);
                 writer.WriteStartObject("probabilities");
                 if (request.TopK > 0)
                 {
