@@ -61,6 +61,9 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>A fresh client configuration for this cluster (each call returns a new, independent object).</summary>
     public KubernetesClientConfiguration ClientConfiguration => new() { Host = BaseUri.GetLeftPart(UriPartial.Authority), Namespace = "default" };
 
+    /// <summary>Who called which verb on which resource, for checking a client against its RBAC rules.</summary>
+    public ClusterAudit Audit { get; private init; } = new();
+
     /// <summary>Fault injection: failing requests and dropping watches.</summary>
     public ClusterFaults Faults { get; }
 
@@ -107,7 +110,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
         var stopping = new CancellationTokenSource();
         var faults = new ClusterFaults(store);
-        var handler = new ApiHandler(service, new WatchStreamer(store, options.TimeProvider, options.BookmarkInterval), new OpenApiDocuments(registry), faults, stopping.Token);
+        var audit = new ClusterAudit();
+        var handler = new ApiHandler(service, new WatchStreamer(store, options.TimeProvider, options.BookmarkInterval), new OpenApiDocuments(registry), faults, audit, stopping.Token);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
@@ -135,7 +139,7 @@ public sealed class LocalCluster : IAsyncDisposable
         Kubeconfig.Write(kubeconfig, baseUri);
         var collector = new GarbageCollector(service);
         collector.Start();
-        return new LocalCluster(app, baseUri, kubeconfig, temp, faults, collector, stopping, service);
+        return new LocalCluster(app, baseUri, kubeconfig, temp, faults, collector, stopping, service) { Audit = audit };
     }
 
     public async ValueTask DisposeAsync()

@@ -6,7 +6,7 @@ using Flywheel.ApiServer.Semantics;
 namespace Flywheel.ApiServer.Http;
 
 /// <summary>Maps HTTP requests to discovery, OpenAPI and the resource verbs; every failure becomes a Status.</summary>
-internal sealed partial class ApiHandler(ResourceService service, WatchStreamer watches, OpenApiDocuments openApi, ClusterFaults faults, CancellationToken stopping)
+internal sealed partial class ApiHandler(ResourceService service, WatchStreamer watches, OpenApiDocuments openApi, ClusterFaults faults, ClusterAudit audit, CancellationToken stopping)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -88,6 +88,7 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
             throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml; got {context.Request.ContentType}");
         }
 
+        audit.Record(new ApiCall(UserOf(context), verb, api.Group, type.Plural, api.Subresource, api.Namespace));
         if (faults.Take(verb, type.Plural, api.Subresource) is { } code)
         {
             throw new ApiException(code, ReasonFor(code), $"injected fault: {verb} {type.Plural} fails with {code}");
@@ -359,4 +360,11 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
         504 => "Timeout",
         _ => "InternalError",
     };
+
+    /// <summary>The bearer token names the caller; the server authenticates nobody, it only records.</summary>
+    private static string UserOf(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..] : "anonymous";
+    }
 }

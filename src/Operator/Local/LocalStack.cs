@@ -21,6 +21,9 @@ internal sealed class LocalStack : IAsyncDisposable
     public const string TrainerImage = "flywheel/trainer:local";
     public const string InferenceImage = "flywheel/inference:local";
 
+    /// <summary>The identity the in-process operator presents, so the API server's audit tells its calls apart.</summary>
+    public const string OperatorUser = "flywheel-operator";
+
     private readonly LocalCluster _cluster;
     private readonly LocalNode _node;
     private readonly WebApplication? _operator;
@@ -37,6 +40,9 @@ internal sealed class LocalStack : IAsyncDisposable
     public IKubernetes Client { get; }
 
     public string KubeconfigPath => _cluster.KubeconfigPath;
+
+    /// <summary>Every API call, with who made it.</summary>
+    public ClusterAudit Audit => _cluster.Audit;
 
     public string RootDirectory { get; }
 
@@ -69,7 +75,9 @@ internal sealed class LocalStack : IAsyncDisposable
             WebApplication? app = null;
             if (options.StartOperator)
             {
-                app = OperatorHost.Build([$"--Port={FreeLoopbackPort()}", .. OperatorArguments(options)], registerControllers, cluster.ClientConfiguration);
+                var identity = cluster.ClientConfiguration;
+                identity.AccessToken = OperatorUser;
+                app = OperatorHost.Build([$"--Port={FreeLoopbackPort()}", .. OperatorArguments(options)], registerControllers, identity);
                 await app.StartAsync(cancellationToken);
             }
 

@@ -1,4 +1,5 @@
 using Flywheel.Contracts.Artifacts;
+using Flywheel.EndToEnd.Support;
 using Flywheel.Operator.Api.V1Alpha1;
 using Flywheel.Operator.Controllers;
 using Flywheel.Operator.Local;
@@ -47,6 +48,13 @@ public sealed class LocalDemoTests
                 Assert.Equal(0, first.TrainingData?.FeedbackRows ?? 0);
                 Assert.True(second.TrainingData?.FeedbackRows > 0, $"1.1 was trained without the logged feedback\n{log}");
                 Assert.NotEqual(first.DataDigest, second.DataDigest);
+
+                // Everything the operator did here, it may do under the chart's least-privilege RBAC.
+                var calls = stack.Audit.By(LocalStack.OperatorUser);
+                Assert.Contains(calls, c => c.Verb == "patch" && c.Resource == "jobs");
+                Assert.Contains(calls, c => c.RbacResource == "modeldeployments/status");
+                var denied = (await ChartRbac.RenderAsync("flywheel-system")).Denied(calls);
+                Assert.True(denied.Count == 0, "calls the chart's RBAC does not allow:\n" + string.Join('\n', denied.Select(c => $"{c.Verb} {c.Group}/{c.RbacResource} in {c.Namespace ?? "(cluster)"}")));
             }
 
             var result = demo.Result;
