@@ -22,7 +22,6 @@ public static class PromotionMetrics
         PromotionMetric.Accuracy or PromotionMetric.MicroAccuracy => "accuracy",
         // The trainer's multiclass score is the macro average of per-class F1, its stand-in for macro accuracy.
         PromotionMetric.F1 or PromotionMetric.MacroAccuracy => "macroF1",
-        PromotionMetric.LogLoss => "logLoss",
         PromotionMetric.Rmse => "rmse",
         PromotionMetric.Mae => "mae",
         PromotionMetric.RSquared => "r2",
@@ -30,5 +29,5 @@ public static class PromotionMetrics
     };
 
     /// <summary>True for metrics where a smaller value is the better model.</summary>
-    public static bool LowerIsBetter(PromotionMetric metric) => metric is PromotionMetric.LogLoss or PromotionMetric.Rmse or PromotionMetric.Mae;
+    public static bool LowerIsBetter(PromotionMetric metric) => metric is PromotionMetric.Rmse or PromotionMetric.Mae;
 }

@@ -43,7 +43,7 @@ public sealed class Model : IKubernetesObject<V1ObjectMeta>, ISpec<ModelSpec>, I
 /// <summary>The desired state of a Model.</summary>
 [XValidation(
     "!has(self.promotion) || !has(self.promotion.metric) || ((self.task == 'regression') == (self.promotion.metric in ['rmse', 'mae', 'rSquared']))",
-    "promotion.metric must fit the task: rmse, mae or rSquared for regression; auc, accuracy, f1, logLoss, microAccuracy or macroAccuracy for classification",
+    "promotion.metric must fit the task: rmse, mae or rSquared for regression; auc, accuracy, f1, microAccuracy or macroAccuracy for classification",
     FieldPath = ".promotion.metric")]
 [XValidation(
     "self.task != 'regression' || self.training.candidates.all(c, c.algorithm in ['fastTree', 'lightGbm', 'sdca', 'lbfgsPoisson', 'onlineGradientDescent'])",

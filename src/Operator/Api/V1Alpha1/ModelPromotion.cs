@@ -11,13 +11,13 @@ public sealed class PromotionSpec
     public PromotionMode? Mode { get; set; }
 
     /// <summary>
-    /// The metric the gate compares. Classification: auc, accuracy, f1, logLoss, microAccuracy,
-    /// macroAccuracy; regression: rmse, mae, rSquared. Absent: auc (binary), macroAccuracy
-    /// (multiclass), rmse (regression).
+    /// The metric the gate compares, one the trainer reports. Classification: auc, accuracy,
+    /// microAccuracy (the same as accuracy), f1 or macroAccuracy (both the trainer's macro-F1);
+    /// regression: rmse, mae, rSquared. Absent: auc (binary), macroAccuracy (multiclass), rmse (regression).
     /// </summary>
     public PromotionMetric? Metric { get; set; }
 
-    /// <summary>The metric must reach this: at least this value, or at most it for metrics where lower is better (logLoss, rmse, mae).</summary>
+    /// <summary>The metric must reach this: at least this value, or at most it for metrics where lower is better (rmse, mae).</summary>
     public double? Minimum { get; set; }
 
     /// <summary>
@@ -63,9 +63,6 @@ public enum PromotionMetric
 
     [JsonStringEnumMemberName("f1")]
     F1,
-
-    [JsonStringEnumMemberName("logLoss")]
-    LogLoss,
 
     [JsonStringEnumMemberName("microAccuracy")]
     MicroAccuracy,

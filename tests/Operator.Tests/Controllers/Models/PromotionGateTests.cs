@@ -28,7 +28,7 @@ public sealed class PromotionGateTests
         { "beats the champion by the margin", new PromotionSpec { MustBeatCurrentBy = 0.01 }, Promoted(Version("1.0", "auc", 0.90)), Version("1.1", "auc", 0.91), null, VersionPhase.Promoted, "Promoted" },
         { "beats the champion by less than the margin", new PromotionSpec { MustBeatCurrentBy = 0.02 }, Promoted(Version("1.0", "auc", 0.90)), Version("1.1", "auc", 0.91), null, VersionPhase.Rejected, "DidNotBeatCurrent" },
         { "worse than the champion with no margin", new PromotionSpec(), Promoted(Version("1.0", "auc", 0.90)), Version("1.1", "auc", 0.89), null, VersionPhase.Rejected, "DidNotBeatCurrent" },
-        { "metric the trainer did not report", new PromotionSpec { Metric = PromotionMetric.LogLoss }, new ModelStatus(), Version("1.0", "auc", 0.9), null, VersionPhase.Rejected, "MetricMissing" },
+        { "metric the trainer did not report", new PromotionSpec { Metric = PromotionMetric.Rmse }, new ModelStatus(), Version("1.0", "auc", 0.9), null, VersionPhase.Rejected, "MetricMissing" },
         { "manual mode waits", new PromotionSpec { Mode = PromotionMode.Manual }, new ModelStatus(), Version("1.0", "auc", 0.9), null, VersionPhase.Candidate, "AwaitingApproval" },
         { "manual mode approved", new PromotionSpec { Mode = PromotionMode.Manual }, new ModelStatus(), Version("1.0", "auc", 0.9), "1.0", VersionPhase.Promoted, "Promoted" },
         { "manual approval of another version waits", new PromotionSpec { Mode = PromotionMode.Manual }, new ModelStatus(), Version("1.1", "auc", 0.9), "1.0", VersionPhase.Candidate, "AwaitingApproval" },
