@@ -31,6 +31,12 @@ public sealed class ModelDeploymentReconciler(
     /// <summary>How often a deployment re-reads its Model, whose promotions do not enqueue it.</summary>
     public static TimeSpan FollowInterval { get; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a deployment with nothing to serve yet re-reads its Model: the first promotion is what a
+    /// new deployment waits for, and a read every few seconds is cheap while no pod runs.
+    /// </summary>
+    public static TimeSpan FirstVersionInterval { get; } = TimeSpan.FromSeconds(2);
+
     public async Task<ReconcileResult> ReconcileAsync(ModelDeployment deployment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deployment);
@@ -70,7 +76,7 @@ public sealed class ModelDeploymentReconciler(
         if (target is null)
         {
             await WaitAsync(deployment, status, "WaitingForVersion", "waiting for a promoted version", cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Requeue(FollowInterval);
+            return ReconcileResult.Requeue(FirstVersionInterval);
         }
 
         // After an automatic rollback, keep the good version until the user pins one or a newer version is promoted.
