@@ -1,9 +1,7 @@
 using Flywheel.Contracts.Artifacts;
 using Flywheel.EndToEnd.Support;
 using Flywheel.Operator.Api.V1Alpha1;
-using Flywheel.Operator.Controllers;
 using Flywheel.Operator.Local;
-using Flywheel.Testing;
 
 namespace Flywheel.EndToEnd.LocalMode;
 
@@ -22,17 +20,12 @@ public sealed class LocalDemoTests
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         try
         {
-            var options = new LocalModeOptions
-            {
-                DataDirectory = root,
-                RepositoryRoot = TestTools.RepositoryRoot,
-                Configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release",
-            };
+            var options = LocalRuns.Options(root);
             var narrator = new Narrator(log);
             DemoScenario demo;
-            await using (var stack = await LocalStack.StartAsync(options, (services, o) => services.AddFlywheelControllers(FlywheelControllers.Settings(o)), log, deadline.Token))
+            await using (var stack = await LocalRuns.StartAsync(options, log, deadline.Token))
             {
-                demo = new DemoScenario(stack, narrator, Path.Combine(TestTools.RepositoryRoot, "deploy", "samples", "churn"));
+                demo = new DemoScenario(stack, narrator, LocalRuns.ChurnSamples);
                 try
                 {
                     await demo.RunAsync(deadline.Token);
@@ -80,14 +73,9 @@ public sealed class LocalDemoTests
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         try
         {
-            var options = new LocalModeOptions
-            {
-                DataDirectory = root,
-                RepositoryRoot = TestTools.RepositoryRoot,
-                Configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release",
-            };
-            await using var stack = await LocalStack.StartAsync(options, (services, o) => services.AddFlywheelControllers(FlywheelControllers.Settings(o)), log, deadline.Token);
-            var demo = new DemoScenario(stack, new Narrator(log), Path.Combine(TestTools.RepositoryRoot, "deploy", "samples", "churn"));
+            var options = LocalRuns.Options(root);
+            await using var stack = await LocalRuns.StartAsync(options, log, deadline.Token);
+            var demo = new DemoScenario(stack, new Narrator(log), LocalRuns.ChurnSamples);
 
             // As long as the demo's shifted phase takes to fire here, with traffic like the training data.
             var runs = await demo.RunStationaryAsync(TimeSpan.FromSeconds(30), deadline.Token);

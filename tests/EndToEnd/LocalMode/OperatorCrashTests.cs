@@ -10,14 +10,8 @@ namespace Flywheel.EndToEnd.LocalMode;
 /// <summary>The operator killed with SIGKILL in the middle of a training run, then started again.</summary>
 public sealed class OperatorCrashTests
 {
-    private static string OperatorAssembly
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            return Path.Combine(TestTools.RepositoryRoot, "src", "Operator", "bin", configuration, "net10.0", "Flywheel.Operator.dll");
-        }
-    }
+    private static string OperatorAssembly =>
+        Path.Combine(TestTools.RepositoryRoot, "src", "Operator", "bin", LocalRuns.Configuration, "net10.0", "Flywheel.Operator.dll");
 
     [Fact]
     public async Task A_run_interrupted_by_an_operator_kill_completes_once_with_one_job()
@@ -27,16 +21,10 @@ public sealed class OperatorCrashTests
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         try
         {
-            var options = new LocalModeOptions
-            {
-                DataDirectory = root,
-                RepositoryRoot = TestTools.RepositoryRoot,
-                Configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release",
-                StartOperator = false,
-            };
-            await using var stack = await LocalStack.StartAsync(options, (_, _) => { }, log, deadline.Token);
+            var options = LocalRuns.Options(root, startOperator: false);
+            await using var stack = await LocalRuns.StartAsync(options, log, deadline.Token);
             var objects = new FlywheelObjects(stack.Client, "default");
-            var demo = new DemoScenario(stack, new Narrator(log), Path.Combine(TestTools.RepositoryRoot, "deploy", "samples", "churn"));
+            var demo = new DemoScenario(stack, new Narrator(log), LocalRuns.ChurnSamples);
             await demo.PrepareAsync(deadline.Token);
 
             // Enough trials that the kill lands while the trainer runs.

@@ -4,9 +4,7 @@ using Flywheel.Contracts.Artifacts;
 using Flywheel.Contracts.Monitoring;
 using Flywheel.EndToEnd.Support;
 using Flywheel.Operator.Api.V1Alpha1;
-using Flywheel.Operator.Controllers;
 using Flywheel.Operator.Local;
-using Flywheel.Testing;
 using k8s;
 
 namespace Flywheel.EndToEnd.LocalMode;
@@ -25,15 +23,10 @@ public sealed class PrometheusTriggerTests
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         try
         {
-            var options = new LocalModeOptions
-            {
-                DataDirectory = root,
-                RepositoryRoot = TestTools.RepositoryRoot,
-                Configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release",
-            };
-            await using var stack = await LocalStack.StartAsync(options, (services, o) => services.AddFlywheelControllers(FlywheelControllers.Settings(o)), log, deadline.Token);
+            var options = LocalRuns.Options(root);
+            await using var stack = await LocalRuns.StartAsync(options, log, deadline.Token);
             var objects = new FlywheelObjects(stack.Client, "default");
-            var demo = new DemoScenario(stack, new Narrator(log), Path.Combine(TestTools.RepositoryRoot, "deploy", "samples", "churn"));
+            var demo = new DemoScenario(stack, new Narrator(log), LocalRuns.ChurnSamples);
             await demo.PrepareAsync(deadline.Token);
             await demo.TrainAsync("1.0", RunReason.Initial, deadline.Token);
             await demo.ServeAsync("1.0", deadline.Token);
