@@ -90,8 +90,10 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
         await ServeAsync("1.0", cancellationToken);
         using var traffic = new TrafficClient(stack.Client, Namespace, ModelName + "-inference", ModelName);
         narrator.Begin("Stationary traffic");
-        var end = DateTimeOffset.UtcNow + duration;
-        while (DateTimeOffset.UtcNow < end)
+        // At least the given time, and until the drift trigger has seen enough rows to give a value.
+        var start = DateTimeOffset.UtcNow;
+        while (DateTimeOffset.UtcNow - start < duration
+            || ((await TriggerValuesAsync(cancellationToken)).Any(t => t.Contains("=-/", StringComparison.Ordinal)) && DateTimeOffset.UtcNow - start < duration * 6))
         {
             await SendAsync(traffic, batches: 10, ChurnDataset.Shift.None, cancellationToken);
             await NarrateTriggersAsync(cancellationToken);
