@@ -25,6 +25,7 @@ public sealed class EventRecorder(IKubernetes client, KubeApi api, TimeProvider 
 
     private readonly Dictionary<(string Uid, EventType Type, string Reason, string Message), Recorded> _recent = [];
     private readonly Lock _lock = new();
+    private long _sequence;
 
     public static TimeSpan DedupWindow { get; } = TimeSpan.FromMinutes(10);
 
@@ -90,8 +91,9 @@ public sealed class EventRecorder(IKubernetes client, KubeApi api, TimeProvider 
 
     private async Task<Recorded> CreateAsync(IKubernetesObject<V1ObjectMeta> obj, string ns, EventType type, string reason, string message, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // client-go's naming: the object's name and a unique hex suffix.
-        var name = $"{obj.Metadata.Name}.{now.UtcTicks:x}";
+        // client-go's naming: the object's name and a unique hex suffix. The time alone is not unique:
+        // two events about one object at the same tick (a fake clock, a coarse one) would share a name.
+        var name = $"{obj.Metadata.Name}.{now.UtcTicks:x}{Interlocked.Increment(ref _sequence):x4}";
         var timestamp = now.UtcDateTime;
         var body = new Corev1Event
         {

@@ -72,6 +72,22 @@ public sealed class EventRecorderTests
     }
 
     [Fact]
+    public async Task Different_events_at_the_same_instant_get_different_names()
+    {
+        await using var server = new LoopbackApiServer(Echo);
+        using var client = new Kubernetes(server.Configuration);
+        var recorder = Recorder(server, client);
+
+        await recorder.RecordAsync(Subject, EventType.Normal, "Promoted", "version 1.0 promoted", CancellationToken.None);
+        await recorder.RecordAsync(Subject, EventType.Normal, "RolledOut", "version 1.0 serving", CancellationToken.None);
+
+        var names = server.Requests.Select(r => (string?)JsonNode.Parse(r.Body)!["metadata"]!["name"]).ToArray();
+        Assert.Equal(2, names.Length);
+        Assert.NotEqual(names[0], names[1]);
+        Assert.All(names, n => Assert.StartsWith("model-a.", n, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_repeat_after_the_dedup_window_starts_a_new_event()
     {
         await using var server = new LoopbackApiServer(Echo);
