@@ -32,7 +32,7 @@ public sealed class KubeTools : IDisposable
         TestTools.RunAsync(TestTools.Kubectl, ["--kubeconfig", KubeconfigPath, .. args], TimeSpan.FromSeconds(90), Environment, stdin);
 
     public Task<ToolResult> HelmAsync(params string[] args) =>
-        TestTools.RunAsync(TestTools.Helm, ["--kubeconfig", KubeconfigPath, .. args], TimeSpan.FromSeconds(180), Environment);
+        TestTools.RunAsync(TestTools.Helm, ["--kubeconfig", KubeconfigPath, .. args], TimeSpan.FromSeconds(120), Environment);
 
     /// <summary>Runs kubectl and fails the test with everything it printed when it exits non-zero.</summary>
     public async Task<string> KubectlOkAsync(params string[] args)

@@ -2,39 +2,27 @@ using Flywheel.Testing;
 
 namespace Flywheel.ApiServer.Tests.Tools;
 
-/// <summary>Runs the real kubectl or helm against one cluster, with a private HOME so discovery caches never leak between tests.</summary>
+/// <summary>
+/// The real kubectl and helm against one cluster (through <see cref="KubeTools"/>, which keeps discovery
+/// caches private to the test), plus a work folder for the manifests a test writes.
+/// </summary>
 internal sealed class ClusterTools : IDisposable
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("flywheel-kubectl-home-").FullName;
-    private readonly LocalCluster _cluster;
+    private readonly KubeTools _kube;
 
     public ClusterTools(LocalCluster cluster)
     {
-        _cluster = cluster;
-        WorkDirectory = Path.Combine(_home, "work");
-        Directory.CreateDirectory(WorkDirectory);
+        _kube = new KubeTools(cluster.KubeconfigPath);
+        WorkDirectory = Directory.CreateTempSubdirectory("flywheel-kubectl-work-").FullName;
     }
 
     public string WorkDirectory { get; }
 
-    private Dictionary<string, string> Environment => new()
-    {
-        ["HOME"] = _home,
-        ["KUBECACHEDIR"] = Path.Combine(_home, "cache"),
-        ["HELM_CACHE_HOME"] = Path.Combine(_home, "helm-cache"),
-        ["HELM_CONFIG_HOME"] = Path.Combine(_home, "helm-config"),
-        ["HELM_DATA_HOME"] = Path.Combine(_home, "helm-data"),
-        ["KUBECONFIG"] = _cluster.KubeconfigPath,
-    };
+    public Task<ToolResult> KubectlAsync(params string[] args) => _kube.KubectlAsync(args);
 
-    public Task<ToolResult> KubectlAsync(params string[] args) =>
-        TestTools.RunAsync(TestTools.Kubectl, ["--kubeconfig", _cluster.KubeconfigPath, .. args], TimeSpan.FromSeconds(90), Environment);
+    public Task<ToolResult> KubectlWithInputAsync(string stdin, params string[] args) => _kube.KubectlWithInputAsync(stdin, args);
 
-    public Task<ToolResult> KubectlWithInputAsync(string stdin, params string[] args) =>
-        TestTools.RunAsync(TestTools.Kubectl, ["--kubeconfig", _cluster.KubeconfigPath, .. args], TimeSpan.FromSeconds(90), Environment, stdin);
-
-    public Task<ToolResult> HelmAsync(params string[] args) =>
-        TestTools.RunAsync(TestTools.Helm, ["--kubeconfig", _cluster.KubeconfigPath, .. args], TimeSpan.FromSeconds(120), Environment);
+    public Task<ToolResult> HelmAsync(params string[] args) => _kube.HelmAsync(args);
 
     /// <summary>Writes a file under the work folder and returns its path.</summary>
     public string WriteFile(string relativePath, string content)
@@ -47,9 +35,10 @@ internal sealed class ClusterTools : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_home))
+        _kube.Dispose();
+        if (Directory.Exists(WorkDirectory))
         {
-            Directory.Delete(_home, recursive: true);
+            Directory.Delete(WorkDirectory, recursive: true);
         }
     }
 }
