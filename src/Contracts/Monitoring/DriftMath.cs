@@ -122,9 +122,9 @@ public static class DriftMath
     }
 
     /// <summary>Index of the bin a value falls in: n inner edges make n+1 bins, a value on an edge goes up.</summary>
-    public static int BinIndex(IReadOnlyList<double> innerEdges, double value)
+    public static int BinIndex(ReadOnlySpan<double> innerEdges, double value)
     {
-        int lo = 0, hi = innerEdges.Count;
+        int lo = 0, hi = innerEdges.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;

@@ -80,22 +80,26 @@ internal sealed class ModelMonitor
                 counts.Clear();
                 if (feature.IsNumeric)
                 {
-                    var values = batch.Numeric[f]!;
+                    var values = batch.Numeric[f]!.AsSpan(0, rows);
+                    var edges = feature.BinEdges.AsSpan();
+                    var missing = feature.MissingBin;
                     for (var r = 0; r < rows; r++)
                     {
-                        var bin = double.IsNaN(values[r]) ? feature.MissingBin : DriftMath.BinIndex(feature.BinEdges, values[r]);
+                        var bin = double.IsNaN(values[r]) ? missing : DriftMath.BinIndex(edges, values[r]);
                         column[r] = (ushort)bin;
                         counts[bin]++;
                     }
                 }
                 else
                 {
-                    var values = batch.Text[f]!;
+                    var values = batch.Text[f]!.AsSpan(0, rows);
+                    var categories = feature.CategoryIndex;
+                    var (unknown, missing) = (feature.UnknownBin, feature.MissingBin);
                     for (var r = 0; r < rows; r++)
                     {
                         var value = values[r];
-                        var bin = string.IsNullOrEmpty(value) ? feature.MissingBin
-                            : feature.Categories.TryGetValue(value, out var known) ? known : feature.UnknownBin;
+                        var bin = string.IsNullOrEmpty(value) ? missing
+                            : categories.TryGetValue(value, out var known) ? known : unknown;
                         column[r] = (ushort)bin;
                         counts[bin]++;
                     }

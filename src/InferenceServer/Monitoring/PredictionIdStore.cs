@@ -18,24 +18,13 @@ internal sealed class PredictionIdStore(PredictionIds ids, int capacity)
 
     public void Add(ModelMonitor monitor, long first, int[] classes, int rows)
     {
-        // Invalidate the slots first and fence once, so that a reader never pairs a new sequence number with
-        // old contents, nor an old one with new contents; then fill them and publish the sequence numbers.
-        for (var r = 0; r < rows; r++)
+        // The run of slots may wrap around the end of the ring: write it as one or two contiguous pieces.
+        var slot = Slot(first);
+        var head = Math.Min(rows, capacity - slot);
+        Write(monitor, first, classes, 0, slot, head);
+        if (head < rows)
         {
-            Volatile.Write(ref _sequences[Slot(first + r)], 0);
-        }
-
-        Interlocked.MemoryBarrier();
-        for (var r = 0; r < rows; r++)
-        {
-            var slot = Slot(first + r);
-            _monitors[slot] = monitor;
-            _classes[slot] = classes.Length > r ? classes[r] : -1;
-        }
-
-        for (var r = 0; r < rows; r++)
-        {
-            Volatile.Write(ref _sequences[Slot(first + r)], first + r);
+            Write(monitor, first + head, classes, head, 0, rows - head);
         }
     }
 
@@ -66,4 +55,36 @@ internal sealed class PredictionIdStore(PredictionIds ids, int capacity)
     }
 
     private int Slot(long sequence) => (int)(sequence % capacity);
+
+    /// <summary>Fills <paramref name="count"/> slots from <paramref name="slot"/> with rows from <paramref name="row"/>.</summary>
+    private void Write(ModelMonitor monitor, long firstSequence, int[] classes, int row, int slot, int count)
+    {
+        // Invalidate the slots first and fence once, so that a reader never pairs a new sequence number with
+        // old contents, nor an old one with new contents; then fill them and publish the sequence numbers.
+        _sequences.AsSpan(slot, count).Clear();
+        Interlocked.MemoryBarrier();
+        var monitors = _monitors.AsSpan(slot, count);
+        for (var i = 0; i < monitors.Length; i++)
+        {
+            // The monitor changes only with the version: skip the store (and its GC write barrier) when it is the same.
+            if (!ReferenceEquals(monitors[i], monitor))
+            {
+                monitors[i] = monitor;
+            }
+        }
+
+        if (classes.Length > 0)
+        {
+            classes.AsSpan(row, count).CopyTo(_classes.AsSpan(slot, count));
+        }
+        else
+        {
+            _classes.AsSpan(slot, count).Fill(-1);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            Volatile.Write(ref _sequences[slot + i], firstSequence + i);
+        }
+    }
 }

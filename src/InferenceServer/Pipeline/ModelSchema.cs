@@ -36,6 +36,9 @@ internal sealed class FeatureSpec
         }
     }
 
+    /// <summary><see cref="Categories"/> as the concrete dictionary, for lookups on the hot path.</summary>
+    public Dictionary<string, int> CategoryIndex => _categories;
+
     /// <summary><see cref="Categories"/> looked up by characters, so that parsing need not allocate a string.</summary>
     public Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> CategoryLookup { get; private set; } = EmptyCategories.GetAlternateLookup<ReadOnlySpan<char>>();
 

@@ -73,7 +73,7 @@ internal static class ResponseWriter
                 var probabilities = batch.Probabilities.AsSpan(offset * classes.Length, rows * classes.Length);
                 foreach (var p in probabilities)
                 {
-                    writer.WriteNumberValue(p);
+                    WriteProbability(writer, p);
                 }
 
                 EndTensor(writer);
@@ -98,7 +98,7 @@ internal static class ResponseWriter
                     StartTensor(writer, TopKProbabilitiesOutput, "FP32", rows, topK);
                     foreach (var c in order)
                     {
-                        writer.WriteNumberValue(c.Probability);
+                        WriteProbability(writer, c.Probability);
                     }
 
                     EndTensor(writer);
@@ -163,14 +163,16 @@ internal static class ResponseWriter
                 {
                     foreach (var c in TopK(batch, offset + r, 1, topK))
                     {
-                        writer.WriteNumber(classes[c.Class], c.Probability);
+                        writer.WritePropertyName(schema.EncodedClasses[c.Class]);
+                        WriteProbability(writer, c.Probability);
                     }
                 }
                 else
                 {
                     for (var c = 0; c < classes.Length; c++)
                     {
-                        writer.WriteNumber(classes[c], batch.Probabilities[((offset + r) * classes.Length) + c]);
+                        writer.WritePropertyName(schema.EncodedClasses[c]);
+                        WriteProbability(writer, batch.Probabilities[((offset + r) * classes.Length) + c]);
                     }
                 }
 
@@ -193,6 +195,20 @@ internal static class ResponseWriter
         writer.WriteStartObject();
         writer.WriteString("error", message);
         writer.WriteEndObject();
+    }
+
+    /// <summary>A probability as the shortest text that reads back as the same float, as the writer would write it, faster.</summary>
+    private static void WriteProbability(Utf8JsonWriter writer, float probability)
+    {
+        Span<byte> text = stackalloc byte[ShortestFloat.MaxLength];
+        if (ShortestFloat.TryFormat(probability, text, out var length))
+        {
+            writer.WriteRawValue(text[..length], skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteNumberValue(probability);
+        }
     }
 
     /// <summary>The k most probable classes of each row, row after row, most probable first.</summary>

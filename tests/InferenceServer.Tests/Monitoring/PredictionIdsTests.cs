@@ -59,6 +59,33 @@ public sealed class PredictionIdsTests
         Assert.False(store.TryGet("00000000000000cd-" + (later + 2).ToString("x"), out _));
     }
 
+    [Fact]
+    public void A_batch_that_wraps_around_the_store_keeps_every_row_and_its_version()
+    {
+        var ids = new PredictionIds("00000000000000ab");
+        var store = new PredictionIdStore(ids, capacity: 4);
+        var (old, current) = (Monitor(), Monitor());
+
+        store.Add(old, ids.Reserve(2), [1, 1], 2);
+        var wrapping = ids.Reserve(3);
+        store.Add(current, wrapping, [0, 1, 0], 3);
+        var regression = ids.Reserve(1);
+        store.Add(current, regression, [], 1);
+
+        // Capacity 4: the last four rows are the wrapping batch's three and the regression row.
+        Assert.False(store.TryGet(ids.ToString(wrapping - 1), out _));
+        for (var r = 0; r < 3; r++)
+        {
+            Assert.True(store.TryGet(ids.ToString(wrapping + r), out var found), $"row {r}");
+            Assert.Same(current, found.Monitor);
+            Assert.Equal(r == 1 ? 1 : 0, found.Class);
+        }
+
+        Assert.True(store.TryGet(ids.ToString(regression), out var value));
+        Assert.Same(current, value.Monitor);
+        Assert.Equal(-1, value.Class);
+    }
+
     private static ModelMonitor Monitor()
     {
         var schema = Pipeline.ModelSchema.From(Support.ManifestSamples.Binary());
