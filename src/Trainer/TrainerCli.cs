@@ -43,6 +43,10 @@ internal static class TrainerCli
         Options:
           -h, --help           Print this help.
 
+        Remote data: s3:// is signed (AWS Signature Version 4) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+        and AWS_SESSION_TOKEN in AWS_REGION (default us-east-1), on FLYWHEEL_S3_ENDPOINT (path style) when set;
+        https:// sends FLYWHEEL_DATA_TOKEN as a bearer token. Without them, reads are anonymous.
+
         Exit codes: 0 success, 2 bad data or spec (the message names the field, column or row and the fix),
         1 any other failure.
 

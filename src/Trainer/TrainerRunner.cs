@@ -26,6 +26,9 @@ public sealed record TrainerOptions
 
     /// <summary>Measure each trial's single-row ONNX Runtime latency (a few hundred runs per trial).</summary>
     public bool MeasureLatency { get; init; } = true;
+
+    /// <summary>Endpoint, region and credentials for s3:// and https:// sources; by default from the environment.</summary>
+    public DataAccess Access { get; init; } = DataAccess.FromEnvironment();
 }
 
 /// <summary>What a successful run wrote.</summary>
@@ -48,7 +51,7 @@ public static class TrainerRunner
         var scratch = Path.Combine(Path.GetTempPath(), "flywheel-trainer-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
-            var locator = new DataLocator(options.DataRoot, scratch);
+            var locator = new DataLocator(options.DataRoot, scratch, options.Access, options.Time);
             var versionDirectory = VersionDirectory(await locator.ToLocalPathAsync(output, "--output", cancellationToken), valid.Model);
             ArtifactWriter.EnsureAbsent(versionDirectory);
             return await TrainAsync(valid, locator, versionDirectory, options, log, backend, cancellationToken);

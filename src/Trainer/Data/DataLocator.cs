@@ -3,9 +3,10 @@ namespace Flywheel.Trainer.Data;
 /// <summary>
 /// Turns a data URI into local files: <c>file://</c> and plain paths as they are, <c>pvc://claim/path</c>
 /// under the data root where the Job mounts claims, <c>https://</c> and <c>s3://</c> downloaded to a
-/// scratch directory. A directory stands for every file with the format's extension in it, in name order.
+/// scratch directory (s3:// signed when <see cref="DataAccess"/> has credentials, https:// with its bearer
+/// token). A directory stands for every file with the format's extension in it, in name order.
 /// </summary>
-internal sealed class DataLocator(string dataRoot, string scratchDirectory, HttpClient? http = null)
+internal sealed class DataLocator(string dataRoot, string scratchDirectory, DataAccess access, TimeProvider time, HttpClient? http = null)
 {
     /// <summary>Where a Job mounts PersistentVolumeClaims when no <c>--data-root</c> is given.</summary>
     public const string DefaultDataRoot = "/data";
@@ -49,12 +50,17 @@ internal sealed class DataLocator(string dataRoot, string scratchDirectory, Http
 
         if (uri.StartsWith("https://", StringComparison.Ordinal) || uri.StartsWith("http://", StringComparison.Ordinal))
         {
-            return await DownloadAsync(new Uri(uri), field, cancellationToken);
+            return await DownloadAsync(new Uri(uri), s3: false, field, cancellationToken);
         }
 
         if (uri.StartsWith("s3://", StringComparison.Ordinal))
         {
-            return await DownloadAsync(S3Url(uri, field), field, cancellationToken);
+            if (access.Problem() is { } problem)
+            {
+                throw new TrainingInputException($"{field}: cannot read {uri}: {problem}");
+            }
+
+            return await DownloadAsync(S3Url(uri, field), s3: true, field, cancellationToken);
         }
 
         return uri.Contains("://", StringComparison.Ordinal)
@@ -63,10 +69,10 @@ internal sealed class DataLocator(string dataRoot, string scratchDirectory, Http
     }
 
     /// <summary>
-    /// s3://bucket/key as a plain GET on the endpoint in <c>FLYWHEEL_S3_ENDPOINT</c> (path style) or on
-    /// AWS's virtual-hosted URL: public objects, or an endpoint that signs for us (a gateway or proxy).
+    /// s3://bucket/key as a GET on the S3-compatible endpoint (path style) or on AWS's virtual-hosted URL; the
+    /// key is percent-encoded once, the way it is signed.
     /// </summary>
-    private static Uri S3Url(string uri, string field)
+    private Uri S3Url(string uri, string field)
     {
         var rest = uri["s3://".Length..];
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
@@ -76,24 +82,37 @@ internal sealed class DataLocator(string dataRoot, string scratchDirectory, Http
         }
 
         var bucket = rest[..slash];
-        var key = rest[(slash + 1)..];
-        var endpoint = Environment.GetEnvironmentVariable("FLYWHEEL_S3_ENDPOINT");
-        return string.IsNullOrEmpty(endpoint)
-            ? new Uri($"https://{bucket}.s3.amazonaws.com/{key}")
-            : new Uri($"{endpoint.TrimEnd('/')}/{bucket}/{key}");
+        var key = S3Signer.Encode(rest[(slash + 1)..], keepSlash: true);
+        return access.S3Endpoint is { } endpoint
+            ? new Uri($"{endpoint.TrimEnd('/')}/{bucket}/{key}")
+            : new Uri($"https://{bucket}.s3.{access.Region}.amazonaws.com/{key}");
     }
 
-    private async Task<string> DownloadAsync(Uri url, string field, CancellationToken cancellationToken)
+    private async Task<string> DownloadAsync(Uri url, bool s3, string field, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(scratchDirectory);
-        var target = Path.Combine(scratchDirectory, Path.GetFileName(url.AbsolutePath) is { Length: > 0 } name ? name : "download");
+        var name = Path.GetFileName(Uri.UnescapeDataString(url.AbsolutePath));
+        var target = Path.Combine(scratchDirectory, name is { Length: > 0 } and not ("." or "..") ? name : "download");
         var client = http ?? new HttpClient();
         try
         {
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (s3 && access.SignsS3)
+            {
+                S3Signer.Sign(request, access, time.GetUtcNow());
+            }
+            else if (!s3 && access.BearerToken is { } token)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw new TrainingInputException($"{field}: GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}; fix the URL or its access");
+                var fix = (int)response.StatusCode is 401 or 403
+                    ? $"check the credentials in data.credentialsSecretRef ({(s3 ? (access.SignsS3 ? "the request was signed for region " + access.Region : "none were set, so the request was anonymous") : (access.BearerToken is null ? "no token was set" : "a bearer token was sent"))})"
+                    : "fix the URL or its access";
+                throw new TrainingInputException($"{field}: GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}; {fix}");
             }
 
             await using var file = File.Create(target);

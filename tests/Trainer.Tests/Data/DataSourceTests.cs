@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Flywheel.Trainer.Data;
 using Parquet;
 using Parquet.Schema;
 
@@ -78,24 +79,85 @@ public sealed class DataSourceTests
         var result = await TrainerRunner.RunAsync(Specs.For("binaryClassification", $"http://127.0.0.1:{port}/data/churn.csv"), dir.File("store"), Specs.Quiet);
         var missing = await Assert.ThrowsAsync<TrainingInputException>(() =>
             TrainerRunner.RunAsync(Specs.For("binaryClassification", $"http://127.0.0.1:{port}/nothing.csv"), dir.File("store2"), Specs.Quiet));
-        // s3:// goes to the endpoint in FLYWHEEL_S3_ENDPOINT, path style; no other test reads the variable.
-        Environment.SetEnvironmentVariable("FLYWHEEL_S3_ENDPOINT", $"http://127.0.0.1:{port}");
-        TrainingResult s3;
-        try
-        {
-            s3 = await TrainerRunner.RunAsync(Specs.For("binaryClassification", "s3://models-bucket/data/churn.csv"), dir.File("store3"), Specs.Quiet);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("FLYWHEEL_S3_ENDPOINT", null);
-        }
-
+        // s3:// goes to the S3-compatible endpoint path style.
+        var s3 = await TrainerRunner.RunAsync(
+            Specs.For("binaryClassification", "s3://models-bucket/data/churn.csv"), dir.File("store3"), Specs.Quiet with { Access = new DataAccess { S3Endpoint = $"http://127.0.0.1:{port}" } });
         await serving.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(result.Manifest.Onnx.Sha256, s3.Manifest.Onnx.Sha256);
 
         Assert.Equal(["churn.csv"], result.Manifest.TrainingData!.Sources);
         Assert.Contains("answered 404", missing.Message);
         Assert.Contains("data.source", missing.Message);
+    }
+
+    [Fact]
+    public async Task Signed_s3_and_bearer_https_sources_are_read_and_refused_access_names_the_credentials()
+    {
+        using var dir = new TempDirectory();
+        var csv = await File.ReadAllBytesAsync(new SyntheticData { Task = "binaryClassification", Rows = 300 }.WriteCsv(dir.File("data.csv")));
+        var access = new DataAccess { Region = "eu-west-1", AccessKeyId = "AKIDTEST", SecretAccessKey = "secret/key+1", SessionToken = "session-7" };
+        var port = FreePort();
+        access = access with { S3Endpoint = $"http://127.0.0.1:{port}" };
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var seen = new List<string>();
+
+        // A stand-in object store that checks each request's signature by signing the request as it arrived
+        // (path as sent, headers as received) and comparing; https:// paths need the bearer token instead.
+        var serving = Task.Run(async () =>
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var context = await listener.GetContextAsync();
+                var request = context.Request;
+                var authorization = request.Headers["Authorization"] ?? string.Empty;
+                seen.Add($"{request.RawUrl} {authorization.Split(' ')[0]}");
+                bool allowed;
+                if (request.RawUrl!.StartsWith("/web/", StringComparison.Ordinal))
+                {
+                    allowed = authorization == "Bearer t0k3n";
+                }
+                else
+                {
+                    using var copy = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}{request.RawUrl}");
+                    var signedAt = DateTimeOffset.ParseExact(request.Headers["x-amz-date"] ?? "19700101T000000Z", "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+                    S3Signer.Sign(copy, access, signedAt);
+                    allowed = authorization.Length > 0 && authorization == copy.Headers.GetValues("Authorization").Single()
+                        && request.Headers["x-amz-security-token"] == "session-7";
+                }
+
+                context.Response.StatusCode = allowed ? 200 : 403;
+                if (allowed)
+                {
+                    await context.Response.OutputStream.WriteAsync(csv);
+                }
+
+                context.Response.Close();
+            }
+        });
+
+        var signed = await TrainerRunner.RunAsync(
+            Specs.For("binaryClassification", "s3://models-bucket/data/churn 2026.csv"), dir.File("store1"), Specs.Quiet with { Access = access });
+        var bearer = await TrainerRunner.RunAsync(
+            Specs.For("binaryClassification", $"http://127.0.0.1:{port}/web/churn.csv"), dir.File("store2"), Specs.Quiet with { Access = access with { BearerToken = "t0k3n" } });
+        var anonymous = await Assert.ThrowsAsync<TrainingInputException>(() => TrainerRunner.RunAsync(
+            Specs.For("binaryClassification", "s3://models-bucket/data/churn.csv"), dir.File("store3"), Specs.Quiet with { Access = new DataAccess { S3Endpoint = access.S3Endpoint } }));
+        var wrongKey = await Assert.ThrowsAsync<TrainingInputException>(() => TrainerRunner.RunAsync(
+            Specs.For("binaryClassification", "s3://models-bucket/data/churn.csv"), dir.File("store4"), Specs.Quiet with { Access = access with { SecretAccessKey = "wrong" } }));
+        var halfSet = await Assert.ThrowsAsync<TrainingInputException>(() => TrainerRunner.RunAsync(
+            Specs.For("binaryClassification", "s3://models-bucket/data/churn.csv"), dir.File("store5"), Specs.Quiet with { Access = access with { SecretAccessKey = null } }));
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(signed.Manifest.Onnx.Sha256, bearer.Manifest.Onnx.Sha256);
+        Assert.Equal(["churn 2026.csv"], signed.Manifest.TrainingData!.Sources);
+        Assert.Equal("/models-bucket/data/churn%202026.csv AWS4-HMAC-SHA256", seen[0]);
+        Assert.Contains("answered 403", anonymous.Message);
+        Assert.Contains("data.credentialsSecretRef", anonymous.Message);
+        Assert.Contains("anonymous", anonymous.Message);
+        Assert.Contains("signed for region eu-west-1", wrongKey.Message);
+        Assert.Contains("AWS_SECRET_ACCESS_KEY", halfSet.Message);
+        Assert.Equal(4, seen.Count);
     }
 
     [Fact]
