@@ -64,6 +64,36 @@ public static class MonitoringMerge
                 PositiveRatio = positive + negative > 0 ? positive / (double)(positive + negative) : null,
                 Accuracy = labeled > 0 ? correct / (double)labeled : null,
             },
+            Requests = MergeRequests(replicas),
+        };
+    }
+
+    /// <summary>Sums the replicas' request windows; null when none reports one.</summary>
+    private static RequestWindow? MergeRequests(IReadOnlyList<MonitoringSummary> replicas)
+    {
+        var windows = replicas.Select(r => r.Requests).OfType<RequestWindow>().ToList();
+        if (windows.Count == 0)
+        {
+            return null;
+        }
+
+        var first = windows[0];
+        if (windows.Any(w => !w.LatencyBounds.SequenceEqual(first.LatencyBounds)))
+        {
+            throw new ArgumentException("replicas report request latency over different buckets; they must run the same server version");
+        }
+
+        var outcomes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (outcome, count) in windows.SelectMany(w => w.Outcomes))
+        {
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + count;
+        }
+
+        return first with
+        {
+            WindowSeconds = windows.Max(w => w.WindowSeconds),
+            Outcomes = outcomes,
+            LatencyCounts = SumCounts(windows.Select(w => w.LatencyCounts)),
         };
     }
 

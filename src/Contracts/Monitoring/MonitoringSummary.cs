@@ -34,6 +34,9 @@ public sealed record MonitoringSummary
     public required DistributionWindow Predictions { get; init; }
 
     public required FeedbackWindow Feedback { get; init; }
+
+    /// <summary>Requests and their latency over the last minutes; null from a server that does not report them.</summary>
+    public RequestWindow? Requests { get; init; }
 }
 
 /// <summary>
@@ -92,4 +95,68 @@ public sealed record FeedbackWindow
 
     /// <summary>Correct / labeled; null without labels.</summary>
     public double? Accuracy { get; init; }
+}
+
+/// <summary>
+/// Requests by outcome and their latency histogram over the last <see cref="WindowSeconds"/>: what rollout analysis
+/// reads without Prometheus. Counts, so replicas merge by summing.
+/// </summary>
+public sealed record RequestWindow
+{
+    /// <summary>Outcomes that count as the server failing (the client's mistakes and 429s do not).</summary>
+    public static readonly IReadOnlyList<string> ErrorOutcomes = ["server_error", "unavailable"];
+
+    public required int WindowSeconds { get; init; }
+
+    /// <summary>Requests per outcome (<c>success</c>, <c>client_error</c>, <c>overloaded</c>, <c>unavailable</c>, <c>server_error</c>).</summary>
+    public required IReadOnlyDictionary<string, long> Outcomes { get; init; }
+
+    /// <summary>Upper bounds of the latency buckets in seconds, ascending.</summary>
+    public required IReadOnlyList<double> LatencyBounds { get; init; }
+
+    /// <summary>Requests per latency bucket (not cumulative); one more than the bounds, the last above the last bound.</summary>
+    public required IReadOnlyList<long> LatencyCounts { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Total => Outcomes.Values.Sum();
+
+    /// <summary>Share of requests that failed on the server's side; null without requests.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? ErrorRate
+    {
+        get
+        {
+            var total = Total;
+            return total > 0 ? ErrorOutcomes.Sum(o => Outcomes.GetValueOrDefault(o)) / (double)total : null;
+        }
+    }
+
+    /// <summary>
+    /// The latency quantile in seconds as Prometheus's histogram_quantile computes it: linear within the bucket that
+    /// holds the rank, the lowest bucket starting at 0, and the last bound when the rank falls above it. Null without requests.
+    /// </summary>
+    public double? Quantile(double q)
+    {
+        var total = LatencyCounts.Sum();
+        if (total == 0)
+        {
+            return null;
+        }
+
+        var rank = q * total;
+        long below = 0;
+        for (var b = 0; b < LatencyBounds.Count; b++)
+        {
+            var count = LatencyCounts[b];
+            if (below + count >= rank && count > 0)
+            {
+                var lower = b == 0 ? 0 : LatencyBounds[b - 1];
+                return lower + ((LatencyBounds[b] - lower) * ((rank - below) / count));
+            }
+
+            below += count;
+        }
+
+        return LatencyBounds.Count > 0 ? LatencyBounds[^1] : null;
+    }
 }

@@ -62,7 +62,7 @@ internal sealed class InferenceApp : IAsyncDisposable
         var registry = Metrics.NewCustomRegistry();
         var metrics = new ServerMetrics(registry);
         var log = options.LogDirectory is { } dir ? new PredictionLogWriter(dir, options.Replica, time) : null;
-        var loader = new ModelLoader(options, metrics, logger);
+        var loader = new ModelLoader(options, metrics, logger, time);
         var models = new ModelHolder(options, loader, metrics, logger);
         try
         {

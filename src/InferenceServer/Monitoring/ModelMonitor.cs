@@ -25,8 +25,9 @@ internal sealed class ModelMonitor
     private readonly int _maxBins;
     private long _total;
 
-    public ModelMonitor(ModelSchema schema, ServerMetrics metrics, DriftMethod method, int windowRows, string @namespace, string model, string version)
+    public ModelMonitor(ModelSchema schema, ServerMetrics metrics, DriftMethod method, int windowRows, string @namespace, string model, string version, TimeProvider? time = null)
     {
+        Requests = new RequestWindowTracker(time ?? TimeProvider.System, ServerMetrics.LatencyBuckets, RequestWindowTracker.DefaultWindow);
         _schema = schema;
         _metrics = metrics;
         _method = method;
@@ -60,6 +61,9 @@ internal sealed class ModelMonitor
     }
 
     public string Version => _identity[2];
+
+    /// <summary>This version's requests by outcome and latency over the last minutes.</summary>
+    public RequestWindowTracker Requests { get; }
 
     public ModelSchema Schema => _schema;
 
@@ -260,6 +264,7 @@ internal sealed class ModelMonitor
                 PositiveRatio = positive + negative > 0 ? positive / (double)(positive + negative) : null,
                 Accuracy = correct + wrong > 0 ? correct / (double)(correct + wrong) : null,
             },
+            Requests = Requests.Snapshot(),
         };
     }
 }

@@ -9,6 +9,9 @@ namespace Flywheel.InferenceServer.Monitoring;
 /// </summary>
 internal sealed class ServerMetrics
 {
+    /// <summary>Request latency bucket bounds in seconds (50 µs to 6.6 s), for /metrics and the monitoring summary alike.</summary>
+    public static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.00005, 2, 18);
+
     public ServerMetrics(CollectorRegistry registry)
     {
         Registry = registry;
@@ -21,7 +24,7 @@ internal sealed class ServerMetrics
         RequestDuration = factory.CreateHistogram(MetricNames.InferenceRequestDuration.Name, MetricNames.InferenceRequestDuration.Help, new HistogramConfiguration
         {
             LabelNames = MetricNames.InferenceRequestDuration.LabelNames,
-            Buckets = Histogram.ExponentialBuckets(0.00005, 2, 18),
+            Buckets = LatencyBuckets,
         });
         BatchRows = factory.CreateHistogram(MetricNames.InferenceBatchRows.Name, MetricNames.InferenceBatchRows.Help, new HistogramConfiguration
         {

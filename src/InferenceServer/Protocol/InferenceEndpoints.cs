@@ -125,8 +125,10 @@ internal sealed class InferenceEndpoints(ServerState state, ILogger logger)
                 state.Leave();
             }
 
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            metrics.Record(outcome, seconds);
+            model.Monitor?.Requests.Record(Array.IndexOf(RequestOutcome.All, outcome), seconds);
             model.Release();
-            metrics.Record(outcome, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

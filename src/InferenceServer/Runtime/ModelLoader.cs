@@ -11,7 +11,7 @@ namespace Flywheel.InferenceServer.Runtime;
 /// Loads a version directory: reads and checks the manifest, verifies model.onnx against its sha256, opens
 /// the session on the chosen provider, checks the graph against the manifest and warms it up.
 /// </summary>
-internal sealed class ModelLoader(ServerOptions options, ServerMetrics metrics, ILogger logger)
+internal sealed class ModelLoader(ServerOptions options, ServerMetrics metrics, ILogger logger, TimeProvider? time = null)
 {
     /// <summary>The directory of a version: the model directory itself when it holds a manifest.</summary>
     public string VersionDirectory(string? version) =>
@@ -80,7 +80,7 @@ internal sealed class ModelLoader(ServerOptions options, ServerMetrics metrics, 
         {
             CheckGraph(schema, session, onnxPath);
             var monitor = options.Monitoring
-                ? new ModelMonitor(schema, metrics, options.DriftMethod, options.MonitoringWindow, options.Namespace, options.ModelName, servedVersion)
+                ? new ModelMonitor(schema, metrics, options.DriftMethod, options.MonitoringWindow, options.Namespace, options.ModelName, servedVersion, time)
                 : null;
             var model = new ServedModel(servedVersion, directory, schema, session, provider, monitor);
             WarmUp(model);

@@ -125,6 +125,28 @@ public sealed class DriftAndFeedbackTests(ModelStore store)
         }
 
         Assert.Equal(single.Predictions.Counts, merged.Predictions.Counts);
+        Assert.Equal(2, merged.Requests!.Outcomes["success"]);
+    }
+
+    [Fact]
+    public async Task The_summary_carries_requests_by_outcome_and_latency_for_rollout_analysis()
+    {
+        await using var server = await TestServer.StartAsync(store.BinaryDirectory);
+        var rows = TestModels.MakeRows(5, seed: 3).Select(r => ((double)r.Age, (double)r.Income, (string?)r.Genre)).ToArray();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(200, (await server.PostAsync("/v2/models/movies/predict", TestServer.RecordsBody(rows))).Status);
+        }
+
+        var bad = await server.PostAsync("/v2/models/movies/predict", "{\"instances\": [{\"age\": \"old\"}]}");
+        Assert.Equal(400, bad.Status);
+
+        var requests = (await SummaryAsync(server)).Requests!;
+        Assert.Equal(3, requests.Outcomes["success"]);
+        Assert.Equal(1, requests.Outcomes["client_error"]);
+        Assert.Equal(4, requests.LatencyCounts.Sum());
+        Assert.Equal(0, requests.ErrorRate);
+        Assert.InRange(requests.Quantile(0.99)!.Value, 0.00001, 5);
     }
 
     private static async Task<MonitoringSummary> SummaryAsync(TestServer server)
