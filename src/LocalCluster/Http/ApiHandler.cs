@@ -124,7 +124,7 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
                     var body = await ReadObjectAsync(context);
                     if (api.Subresource == "scale")
                     {
-                        await WriteAsync(context, 200, UpdateScale(type, ns, api.Name!, _ => body, WriteOptionsOf(context)));
+                        await WriteAsync(context, 200, service.UpdateScale(type, ns, api.Name!, _ => body, WriteOptionsOf(context)));
                         break;
                     }
 
@@ -167,7 +167,7 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
         var obj = service.Get(type, ns, api.Name!);
         if (api.Subresource == "scale")
         {
-            await WriteAsync(context, 200, Scale(type, obj));
+            await WriteAsync(context, 200, ResourceService.ScaleOf(type, obj));
             return;
         }
 
@@ -212,7 +212,7 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
         if (api.Subresource == "scale")
         {
             var kind = contentType.Split(';')[0];
-            await WriteAsync(context, 200, UpdateScale(type, ns, api.Name!, scale => kind switch
+            await WriteAsync(context, 200, service.UpdateScale(type, ns, api.Name!, scale => kind switch
             {
                 "application/json-patch+json" => (JsonObject)Patching.JsonPatch.Apply(scale, (JsonArray)patch!)!,
                 _ => (JsonObject)Patching.MergePatch.Apply(scale, patch)!,
@@ -222,91 +222,6 @@ internal sealed partial class ApiHandler(ResourceService service, WatchStreamer 
 
         var result = service.Patch(type, ns, api.Name!, contentType, patch, api.Subresource, options);
         await WriteResultAsync(context, result.Created ? 201 : 200, result);
-    }
-
-    private JsonObject UpdateScale(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> change, WriteOptions options, bool patching = false)
-    {
-        var scale = type.Scale!;
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = service.Store.Get(type.StorageKey, ns, name) ?? throw ApiException.NotFound(type, name);
-            var obj = current.Parse();
-            var original = Scale(type, obj);
-            var wanted = change((JsonObject)original.DeepClone());
-            var replicas = wanted["spec"]?["replicas"]?.DeepClone() ?? JsonValue.Create(0);
-
-            // A patch that leaves metadata.resourceVersion as it was asks for no precondition, so a
-            // concurrent write is retried as the API server's update loop does; only a version the
-            // caller set (an update, or a patch naming one) must match.
-            var expected = ObjectMeta.ResourceVersion(wanted);
-            if (patching && expected == ObjectMeta.ResourceVersion(original))
-            {
-                expected = 0;
-            }
-
-            if (expected != 0 && expected != current.ResourceVersion)
-            {
-                throw ApiException.Conflict(type, name);
-            }
-
-            SetPath(obj, scale.SpecReplicasPath, replicas);
-            try
-            {
-                var result = service.Commit(type, current, obj, null, options, "Update");
-                return Scale(type, result.Object);
-            }
-            catch (ApiException e) when (e.Code == 409 && expected == 0 && attempt < ResourceService.Retries)
-            {
-            }
-        }
-    }
-
-    private static JsonObject Scale(ResourceType type, JsonObject obj)
-    {
-        var scale = type.Scale!;
-        var meta = obj["metadata"]!;
-        var status = new JsonObject { ["replicas"] = JsonPathLite.First(obj, scale.StatusReplicasPath)?.DeepClone() ?? 0 };
-        if (scale.LabelSelectorPath is { } selectorPath && JsonPathLite.First(obj, selectorPath) is { } selector)
-        {
-            status["selector"] = selector is JsonValue ? selector.DeepClone() : MatchLabels(selector);
-        }
-
-        return new JsonObject
-        {
-            ["kind"] = "Scale",
-            ["apiVersion"] = "autoscaling/v1",
-            ["metadata"] = new JsonObject
-            {
-                ["name"] = meta["name"]?.DeepClone(),
-                ["namespace"] = meta["namespace"]?.DeepClone(),
-                ["uid"] = meta["uid"]?.DeepClone(),
-                ["resourceVersion"] = meta["resourceVersion"]?.DeepClone(),
-                ["creationTimestamp"] = meta["creationTimestamp"]?.DeepClone(),
-            },
-            ["spec"] = new JsonObject { ["replicas"] = JsonPathLite.First(obj, scale.SpecReplicasPath)?.DeepClone() ?? 0 },
-            ["status"] = status,
-        };
-    }
-
-    private static string MatchLabels(JsonNode selector) =>
-        selector["matchLabels"] is JsonObject labels ? string.Join(",", labels.Select(l => $"{l.Key}={l.Value}")) : string.Empty;
-
-    private static void SetPath(JsonObject obj, string path, JsonNode? value)
-    {
-        var parts = path.Trim('.').Split('.');
-        var node = obj;
-        foreach (var part in parts[..^1])
-        {
-            if (node[part] is not JsonObject child)
-            {
-                child = [];
-                node[part] = child;
-            }
-
-            node = child;
-        }
-
-        node[parts[^1]] = value;
     }
 
     private JsonObject? DiscoveryFor(string path)

@@ -18,6 +18,7 @@ internal sealed partial class ResourceService
     /// <summary>Returns the object as it was when deleted, or as it now is when deletion only started.</summary>
     public (JsonObject Object, bool Gone) Delete(ResourceType type, string ns, string name, DeleteOptions options)
     {
+        using var held = _writeLocks.Enter(type.StorageKey, ns, name);
         for (var attempt = 0; ; attempt++)
         {
             var current = store.Get(type.StorageKey, ns, name) ?? throw ApiException.NotFound(type, name);

@@ -5,7 +5,10 @@ using Flywheel.ApiServer.Resources;
 
 namespace Flywheel.ApiServer.Semantics;
 
-/// <summary>PATCH in its four flavours; each retries on a concurrent write unless the patch pins a resourceVersion.</summary>
+/// <summary>
+/// PATCH in its four flavours. Each holds the object's write lock from read to commit, and retries a write
+/// that landed outside the lock unless the patch pins a resourceVersion.
+/// </summary>
 internal sealed partial class ResourceService
 {
     public WriteResult Patch(ResourceType type, string ns, string name, string contentType, JsonNode? patch, string? subresource, WriteOptions options)
@@ -31,6 +34,7 @@ internal sealed partial class ResourceService
             throw ApiException.UnsupportedMediaType(kind + " (strategic merge patch is only for built-in kinds; use application/merge-patch+json for custom resources)");
         }
 
+        using var held = _writeLocks.Enter(type.StorageKey, ns, name);
         for (var attempt = 0; ; attempt++)
         {
             var current = store.Get(type.StorageKey, ns, name) ?? throw ApiException.NotFound(type, name);
@@ -60,9 +64,9 @@ internal sealed partial class ResourceService
             }
             catch (ApiException e) when (e.Code == 409 && e.Reason == "Conflict" && attempt < Retries)
             {
-                // Another write landed between the read and the commit: apply the patch again to the new
-                // object, as the API server's update loop does. A resourceVersion the patch itself names
-                // no longer matches then, and the check above answers 409.
+                // A writer outside the object's lock landed between the read and the commit: apply the patch
+                // again to the new object, as the API server's update loop does. A resourceVersion the patch
+                // itself names no longer matches then, and the check above answers 409.
             }
         }
     }
@@ -75,6 +79,7 @@ internal sealed partial class ResourceService
             throw ApiException.BadRequest($"the name of the object ({appliedName}) does not match the name on the URL ({name})");
         }
 
+        using var held = _writeLocks.Enter(type.StorageKey, ns, name);
         for (var attempt = 0; ; attempt++)
         {
             var current = store.Get(type.StorageKey, ns, name);

@@ -14,7 +14,10 @@ namespace Flywheel.ApiServer.Semantics;
 /// </summary>
 internal sealed partial class ResourceService(ObjectStore store, ResourceRegistry registry, TimeProvider time)
 {
+    // The verbs hold the object's lock, so a conflict comes only from a writer that bypasses them, such as the garbage collector.
     private const int PatchRetries = 8;
+
+    private readonly ObjectLocks _writeLocks = new();
 
     public ObjectStore Store => store;
 
@@ -112,14 +115,26 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
             throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
         }
 
-        var current = store.Get(type.StorageKey, ns, name) ?? throw ApiException.NotFound(type, name);
         var expected = ObjectMeta.ResourceVersion(body);
-        if (expected != 0 && expected != current.ResourceVersion)
+        using var held = _writeLocks.Enter(type.StorageKey, ns, name);
+        for (var attempt = 0; ; attempt++)
         {
-            throw ApiException.Conflict(type, name);
-        }
+            var current = store.Get(type.StorageKey, ns, name) ?? throw ApiException.NotFound(type, name);
+            if (expected != 0 && expected != current.ResourceVersion)
+            {
+                throw ApiException.Conflict(type, name);
+            }
 
-        return Commit(type, current, body, subresource, options, "Update");
+            try
+            {
+                return Commit(type, current, body, subresource, options, "Update");
+            }
+            catch (ApiException e) when (e.Code == 409 && e.Reason == "Conflict" && expected == 0 && attempt < Retries)
+            {
+                // An update naming no resourceVersion is unconditional: a writer outside the object's lock
+                // landed between the read and the commit, so commit over the new version.
+            }
+        }
     }
 
     /// <summary>Validates and commits a new version of an existing object (the core of update, patch and apply).</summary>

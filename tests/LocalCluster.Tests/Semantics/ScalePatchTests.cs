@@ -7,6 +7,52 @@ namespace Flywheel.ApiServer.Tests.Semantics;
 public sealed class ScalePatchTests
 {
     [Fact]
+    public async Task A_scale_merge_patch_without_a_resource_version_never_conflicts_with_concurrent_writes()
+    {
+        await using var cluster = await LocalCluster.StartAsync();
+        using var client = new Kubernetes(cluster.ClientConfiguration);
+        await client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = "web" },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 1,
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "web:1" }] },
+                },
+            },
+        }, "default");
+
+        // A controller keeps writing status while a user scales.
+        using var stop = new CancellationTokenSource();
+        var statusWrites = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await client.AppsV1.PatchNamespacedDeploymentStatusAsync(
+                    new V1Patch($"{{\"status\":{{\"observedGeneration\":{++statusWrites}}}}}", V1Patch.PatchType.MergePatch), "web", "default");
+            }
+        });
+
+        for (var replicas = 2; replicas <= 41; replicas++)
+        {
+            var scale = await client.AppsV1.PatchNamespacedDeploymentScaleAsync(
+                new V1Patch($"{{\"spec\":{{\"replicas\":{replicas}}}}}", V1Patch.PatchType.MergePatch), "web", "default");
+            Assert.Equal(replicas, scale.Spec.Replicas);
+        }
+
+        await stop.CancelAsync();
+        await writer;
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "default");
+        Assert.Equal(41, deployment.Spec.Replicas);
+        Assert.True(statusWrites > 0);
+    }
+
+    [Fact]
     public async Task A_scale_update_with_a_stale_resource_version_still_conflicts()
     {
         await using var cluster = await LocalCluster.StartAsync();
