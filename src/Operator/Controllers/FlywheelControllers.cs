@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Flywheel.Operator.Controllers;
 
-/// <summary>Registers the four reconcilers, the kinds each owns, and the services they share.</summary>
+/// <summary>Registers the four reconcilers, the kinds each owns or watches, and the services they share.</summary>
 public static class FlywheelControllers
 {
     /// <summary>The operator's settings as the builders need them, from the host's bound options.</summary>
@@ -46,7 +46,9 @@ public static class FlywheelControllers
 
         services.AddController<Model, ModelReconciler>().Owns<TrainingRun>();
         services.AddController<TrainingRun, TrainingRunReconciler>().Owns<V1Job>().Owns<V1Pod>();
-        services.AddController<ModelDeployment, ModelDeploymentReconciler>().Owns<V1Deployment>();
+        services.AddController<ModelDeployment, ModelDeploymentReconciler>()
+            .Owns<V1Deployment>()
+            .Watches<Model>(ModelWatch.DeploymentsOf, ModelWatch.ChangesWhatIsServed);
         services.AddController<RetrainPolicy, RetrainPolicyReconciler>();
         return services;
     }

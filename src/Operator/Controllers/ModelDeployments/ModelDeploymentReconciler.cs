@@ -28,14 +28,13 @@ public sealed class ModelDeploymentReconciler(
     OperatorSettings settings,
     FlywheelMetrics counters) : IReconciler<ModelDeployment>
 {
-    /// <summary>How often a deployment re-reads its Model, whose promotions do not enqueue it.</summary>
-    public static TimeSpan FollowInterval { get; } = TimeSpan.FromSeconds(30);
-
     /// <summary>
-    /// How often a deployment with nothing to serve yet re-reads its Model: the first promotion is what a
-    /// new deployment waits for, and a read every few seconds is cheap while no pod runs.
+    /// The planned re-check of every deployment. A change of its Model (a promotion, a kept version added or pruned)
+    /// enqueues the deployment at once (<see cref="ModelWatch"/>); this re-check is the safety net behind that watch,
+    /// the pace of the rollout analysis within its window, and how an autoscaler or ServiceMonitor CRD installed
+    /// after the deployment is noticed.
     /// </summary>
-    public static TimeSpan FirstVersionInterval { get; } = TimeSpan.FromSeconds(2);
+    public static TimeSpan FollowInterval { get; } = TimeSpan.FromSeconds(30);
 
     public async Task<ReconcileResult> ReconcileAsync(ModelDeployment deployment, CancellationToken cancellationToken)
     {
@@ -75,8 +74,9 @@ public sealed class ModelDeploymentReconciler(
         var target = pinned ?? model.Status?.PromotedVersion;
         if (target is null)
         {
+            // The first promotion is a change of the Model, which enqueues this deployment.
             await WaitAsync(deployment, status, "WaitingForVersion", "waiting for a promoted version", cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Requeue(FirstVersionInterval);
+            return ReconcileResult.Requeue(FollowInterval);
         }
 
         // After an automatic rollback, keep the good version until the user pins one or a newer version is promoted.

@@ -8,7 +8,7 @@ using k8s.Models;
 namespace Flywheel.Operator.Runtime.Controllers;
 
 /// <summary>
-/// Runs one reconciler: informers for the kind and its owned kinds feed a de-duplicating work queue, and
+/// Runs one reconciler: informers for the kind, its owned kinds and its watched kinds feed a de-duplicating work queue, and
 /// <see cref="ControllerOptions.Workers"/> workers reconcile keys, each in its own DI scope, log scope and Activity.
 /// Everything is created per run, so a new leadership term starts from a fresh list.
 /// </summary>
@@ -60,10 +60,13 @@ public sealed class Controller<TEntity, TReconciler> : IController
         var api = _apis.For<TEntity>();
         var entityLogger = _logs.CreateLogger<ResourceInformer<TEntity>>();
         using var queue = new WorkQueue<ObjectKey>(_time, new ExponentialBackoff<ObjectKey>(_options.BackoffBase, _options.BackoffMax));
+        IReadOnlyList<ResourceInformer<TEntity>> entities = [.. namespaces.Select(ns => new ResourceInformer<TEntity>(api, ns, _time, entityLogger, _options.Informer))];
+        var cache = new ControllerCache<TEntity>([.. entities.Select(i => i.Cache)]);
         var run = new Run(
             queue,
-            [.. namespaces.Select(ns => new ResourceInformer<TEntity>(api, ns, _time, entityLogger, _options.Informer))],
-            [.. _registration.OwnedSources.Select(f => f(_apis, namespaces, _time, _logs, _options.Informer))]);
+            entities,
+            [.. _registration.OwnedSources.Select(f => f(_apis, namespaces, _time, _logs, _options.Informer))],
+            [.. _registration.WatchedSources.Select(f => f(_apis, namespaces, _time, _logs, _options.Informer, cache))]);
         _current = run;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -74,9 +77,12 @@ public sealed class Controller<TEntity, TReconciler> : IController
 
         var sources = run.Entities.Select(i => i.RunAsync(stop.Token))
             .Concat(run.Owned.Select(o => o.RunAsync(child => EnqueueOwner(run, child, 0), stop.Token)))
+            .Concat(run.Watched.Select(w => w.RunAsync(key => Enqueue(queue, key), stop.Token)))
             .ToList();
 
-        _logger.LogInformation("Controller {Controller} starting with {Workers} workers, owning {Owned}", Name, _options.Workers, string.Join(", ", run.Owned.Select(o => o.Type.Kind)));
+        _logger.LogInformation(
+            "Controller {Controller} starting with {Workers} workers, owning {Owned}, watching {Watched}",
+            Name, _options.Workers, string.Join(", ", run.Owned.Select(o => o.Type.Kind)), string.Join(", ", run.Watched.Select(w => w.Type.Kind)));
         var workers = Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(_ => WorkerAsync(run, stop.Token)).ToList();
         try
         {
@@ -236,7 +242,8 @@ public sealed class Controller<TEntity, TReconciler> : IController
         _metrics.ReconcileDuration.WithLabels(Name).Observe(elapsed.TotalSeconds);
     }
 
-    private sealed class Run(WorkQueue<ObjectKey> queue, IReadOnlyList<ResourceInformer<TEntity>> entities, IReadOnlyList<IOwnedSource> owned)
+    private sealed class Run(
+        WorkQueue<ObjectKey> queue, IReadOnlyList<ResourceInformer<TEntity>> entities, IReadOnlyList<IOwnedSource> owned, IReadOnlyList<IWatchedSource> watched)
     {
         public WorkQueue<ObjectKey> Queue { get; } = queue;
 
@@ -244,6 +251,8 @@ public sealed class Controller<TEntity, TReconciler> : IController
 
         public IReadOnlyList<IOwnedSource> Owned { get; } = owned;
 
-        public bool IsSynced => Entities.All(i => i.Synced.IsCompletedSuccessfully) && Owned.All(o => o.IsSynced);
+        public IReadOnlyList<IWatchedSource> Watched { get; } = watched;
+
+        public bool IsSynced => Entities.All(i => i.Synced.IsCompletedSuccessfully) && Owned.All(o => o.IsSynced) && Watched.All(w => w.IsSynced);
     }
 }

@@ -1,6 +1,6 @@
 namespace Flywheel.Operator.Runtime.Controllers;
 
-/// <summary>One controller: informers for its kind and owned kinds, a work queue and workers.</summary>
+/// <summary>One controller: informers for its kind, owned kinds and watched kinds, a work queue and workers.</summary>
 public interface IController
 {
     string Name { get; }

@@ -3,6 +3,7 @@ using Flywheel.ApiServer;
 using Flywheel.Operator.Runtime;
 using Flywheel.Operator.Runtime.Api;
 using Flywheel.Operator.Runtime.Controllers;
+using Flywheel.Operator.Runtime.Informers;
 using Flywheel.Operator.Runtime.Reconciliation;
 using Flywheel.Operator.Runtime.Resilience;
 using Flywheel.Operator.Tests.Runtime.Support;
@@ -55,6 +56,73 @@ public sealed class ControllerClusterTests
 
         await cts.CancelAsync();
         await run;
+    }
+
+    [Fact]
+    public async Task A_change_to_a_watched_kind_enqueues_the_keys_its_map_finds_in_the_controllers_cache()
+    {
+        await using var cluster = await LocalCluster.StartAsync();
+        using var client = new Kubernetes(cluster.ClientConfiguration);
+        var log = new ConcurrentQueue<string>();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IKubernetes>(client);
+        services.AddSingleton(Metrics.NewCustomRegistry());
+        services.AddSingleton(new ControllerOptions { Namespaces = ["default", "other"], Workers = 2 });
+        services.AddSingleton(log);
+        // ConfigMaps name the Service they route to in data.service; only a change of the Service's spec matters to them.
+        services.AddController<V1ConfigMap, LoggingReconciler>().Watches<V1Service>(
+            (service, cache) =>
+            {
+                log.Enqueue($"map {ObjectKey.From(service)}");
+                return cache.List(service.Metadata.NamespaceProperty)
+                    .Where(c => c.Data is { } data && data.TryGetValue("service", out var name) && name == service.Metadata.Name)
+                    .Select(ObjectKey.From);
+            },
+            e => e.Type != ResourceEventType.Modified || KubernetesJson.Serialize(e.Old?.Spec) != KubernetesJson.Serialize(e.Object.Spec));
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "other" } });
+        foreach (var (ns, name, service) in new[] { ("default", "route-a", "api"), ("default", "route-b", "api"), ("default", "unrelated", "web"), ("other", "route-c", "api") })
+        {
+            await client.CoreV1.CreateNamespacedConfigMapAsync(
+                new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns }, Data = new Dictionary<string, string> { ["service"] = service } }, ns);
+        }
+
+        using var cts = new CancellationTokenSource();
+        var run = manager.RunAsync(cts.Token);
+        await Eventually.True(() => manager.IsSynced && log.Count(l => l.StartsWith("reconcile ", StringComparison.Ordinal)) == 4, "every ConfigMap is reconciled once");
+        int Reconciles(string key) => log.Count(l => l == $"reconcile {key}");
+
+        // A new Service enqueues the ConfigMaps of its namespace that name it, and no other.
+        await client.CoreV1.CreateNamespacedServiceAsync(
+            new V1Service { Metadata = new V1ObjectMeta { Name = "api", NamespaceProperty = "default" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } }, "default");
+        await Eventually.True(() => Reconciles("default/route-a") == 2 && Reconciles("default/route-b") == 2, "both ConfigMaps naming the new Service are reconciled");
+
+        // A label changes nothing they use: the predicate drops it before the map. The port change after it comes on
+        // the same watch, so once that has reconciled them the label change has been seen and dropped.
+        await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"metadata":{"labels":{"touched":"yes"}}}""", V1Patch.PatchType.MergePatch), "api", "default");
+        await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"spec":{"ports":[{"port":8080}]}}""", V1Patch.PatchType.MergePatch), "api", "default");
+        await Eventually.True(() => Reconciles("default/route-a") == 3 && Reconciles("default/route-b") == 3, "the port change reconciles both");
+
+        // A deletion maps the Service's last state.
+        await client.CoreV1.DeleteNamespacedServiceAsync("api", "default");
+        await Eventually.True(() => Reconciles("default/route-a") == 4 && Reconciles("default/route-b") == 4, "the deletion reconciles both");
+
+        await cts.CancelAsync();
+        await run;
+        Assert.Equal(3, log.Count(l => l == "map default/api"));
+        Assert.Equal(1, Reconciles("default/unrelated"));
+        Assert.Equal(1, Reconciles("other/route-c"));
+    }
+
+    internal sealed class LoggingReconciler(ConcurrentQueue<string> log) : IReconciler<V1ConfigMap>
+    {
+        public Task<ReconcileResult> ReconcileAsync(V1ConfigMap entity, CancellationToken cancellationToken)
+        {
+            log.Enqueue($"reconcile {ObjectKey.From(entity)}");
+            return Task.FromResult(ReconcileResult.Done);
+        }
     }
 
     internal sealed class JobOwnerReconciler(KubeApi api, ConcurrentQueue<string> log) : IReconciler<V1ConfigMap>

@@ -172,6 +172,18 @@ public sealed class ControllerTests
         Assert.Contains("V1ConfigMap", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_kind_is_watched_through_one_map_and_the_registration_lists_it()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddController<V1ConfigMap, RecordingReconciler>().Owns<V1Job>().Watches<V1Secret>(s => [ObjectKey.From(s)]);
+
+        Assert.Equal([typeof(V1Secret)], builder.Registration.WatchedTypes);
+        Assert.Equal([typeof(V1Job)], builder.Registration.OwnedTypes);
+        var ex = Assert.Throws<InvalidOperationException>(() => builder.Watches<V1Secret>((s, cache) => []));
+        Assert.Contains("already watches V1Secret", ex.Message, StringComparison.Ordinal);
+    }
+
     internal static async Task<string> MetricsText(CollectorRegistry registry)
     {
         using var stream = new MemoryStream();
