@@ -75,7 +75,10 @@ internal sealed partial record ContainerLaunch(
             var value = variable.ValueFrom is { } from
                 ? await ValueFromAsync(client, pod, variable.Name, from, podIp, nodeName, cancellationToken)
                 : Expand(variable.Value ?? string.Empty, env);
-            env[variable.Name] = rewrite(value);
+            if (value is not null)
+            {
+                env[variable.Name] = rewrite(value);
+            }
         }
 
         env.TryAdd(HostVariable, podIp);
@@ -166,7 +169,8 @@ internal sealed partial record ContainerLaunch(
         return [];
     }
 
-    private static async Task<string> ValueFromAsync(IKubernetes client, V1Pod pod, string name, V1EnvVarSource from, string podIp, string nodeName, CancellationToken cancellationToken)
+    /// <summary>The value of an env source; null when an optional key or object is missing, which leaves the variable unset as the kubelet does.</summary>
+    private static async Task<string?> ValueFromAsync(IKubernetes client, V1Pod pod, string name, V1EnvVarSource from, string podIp, string nodeName, CancellationToken cancellationToken)
     {
         var ns = pod.Metadata.NamespaceProperty;
         if (from.FieldRef is { } field)
@@ -194,7 +198,7 @@ internal sealed partial record ContainerLaunch(
                 return value;
             }
 
-            return cmKey.Optional == true ? string.Empty : throw new ContainerConfigException($"env \"{name}\": key \"{cmKey.Key}\" of configmap \"{cmKey.Name}\" not found");
+            return cmKey.Optional == true ? null : throw new ContainerConfigException($"env \"{name}\": key \"{cmKey.Key}\" of configmap \"{cmKey.Name}\" not found");
         }
 
         if (from.SecretKeyRef is { } secretKey)
@@ -205,7 +209,7 @@ internal sealed partial record ContainerLaunch(
                 return Encoding.UTF8.GetString(bytes);
             }
 
-            return secretKey.Optional == true ? string.Empty : throw new ContainerConfigException($"env \"{name}\": key \"{secretKey.Key}\" of secret \"{secretKey.Name}\" not found");
+            return secretKey.Optional == true ? null : throw new ContainerConfigException($"env \"{name}\": key \"{secretKey.Key}\" of secret \"{secretKey.Name}\" not found");
         }
 
         // resourceFieldRef: the local node sets no limits, so nothing meaningful to report.

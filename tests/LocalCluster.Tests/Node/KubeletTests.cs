@@ -70,6 +70,31 @@ public sealed class KubeletTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Env_from_a_secret_is_set_and_an_optional_missing_key_leaves_the_variable_unset()
+    {
+        await _harness.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "data-credentials" },
+            Data = new Dictionary<string, byte[]> { ["accessKeyId"] = "AKIDLOCAL"u8.ToArray() },
+        }, "default");
+        var container = NodeHarness.Shell("main", "echo \"${KEY}:${MISSING-unset}:${NOSECRET-unset}\" > /store/env.txt; sleep 60");
+        V1EnvVar FromSecret(string variable, string secret, string key) => new()
+        {
+            Name = variable,
+            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key, Optional = true } },
+        };
+        container.Env = [FromSecret("KEY", "data-credentials", "accessKeyId"), FromSecret("MISSING", "data-credentials", "sessionToken"), FromSecret("NOSECRET", "absent", "token")];
+        container.VolumeMounts = [new V1VolumeMount { Name = "store", MountPath = "/store" }];
+        var pod = Pod("secret-env", "Always", container);
+        pod.Spec.Volumes = [new V1Volume { Name = "store", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = "model-store" } }];
+        await _harness.Client.CoreV1.CreateNamespacedPodAsync(pod, "default");
+
+        var output = Path.Combine(_harness.Root, "pvc", "model-store", "env.txt");
+        var text = await _harness.WaitAsync(() => Task.FromResult(File.Exists(output) ? File.ReadAllText(output) : string.Empty), t => t.EndsWith('\n'), "the container's env in the claim's folder");
+        Assert.Equal("AKIDLOCAL:unset:unset\n", text);
+    }
+
+    [Fact]
     public async Task A_crashing_container_is_restarted_with_its_last_state_recorded()
     {
         await _harness.Client.CoreV1.CreateNamespacedPodAsync(Pod("crash", "Always", NodeHarness.Shell("main", "echo boom > /dev/termination-log; exit 2")), "default");

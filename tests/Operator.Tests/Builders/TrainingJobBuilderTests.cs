@@ -91,6 +91,26 @@ public sealed class TrainingJobBuilderTests
                 pod["containers"]![0]!["volumeMounts"]!.AsArray().Add(JsonNode.Parse("""{"name":"data","mountPath":"/data/datasets","readOnly":true}"""));
             }
         },
+        {
+            "a credentials Secret becomes the trainer's data access variables, each key optional",
+            spec =>
+            {
+                spec.Data!.Source = "s3://datasets/churn.csv";
+                spec.Data.CredentialsSecretRef = new ObjectReference { Name = "churn-data" };
+            },
+            job =>
+            {
+                var env = job["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+                foreach (var (key, variable) in new[] { ("accessKeyId", "AWS_ACCESS_KEY_ID"), ("secretAccessKey", "AWS_SECRET_ACCESS_KEY"), ("sessionToken", "AWS_SESSION_TOKEN"), ("region", "AWS_REGION"), ("token", "FLYWHEEL_DATA_TOKEN") })
+                {
+                    env.Add(new JsonObject
+                    {
+                        ["name"] = variable,
+                        ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = "churn-data", ["key"] = key, ["optional"] = true } },
+                    });
+                }
+            }
+        },
     };
 
     [Theory]

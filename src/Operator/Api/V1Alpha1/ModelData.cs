@@ -38,7 +38,11 @@ public sealed class DataSpec
     [Default(false)]
     public bool? IncludeFeedback { get; set; }
 
-    /// <summary>A Secret in the model's namespace with credentials for s3:// or https:// sources (keys: accessKeyId, secretAccessKey, or token).</summary>
+    /// <summary>
+    /// A Secret in the model's namespace with credentials for the source, given to the training Job: for s3://,
+    /// accessKeyId and secretAccessKey (plus sessionToken for temporary credentials, and region, default
+    /// us-east-1) sign the reads; for https://, token is sent as a bearer token.
+    /// </summary>
     public ObjectReference? CredentialsSecretRef { get; set; }
 }
 

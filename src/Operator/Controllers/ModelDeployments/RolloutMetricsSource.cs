@@ -6,7 +6,8 @@ namespace Flywheel.Operator.Controllers.ModelDeployments;
 
 /// <summary>
 /// Reads a new version's health from the same source as the retrain triggers: Prometheus when the operator has one,
-/// else the pods' monitoring summaries (which carry live accuracy, not errors or latency).
+/// else the pods' merged monitoring summaries (error rate and p99 over their last five minutes of requests, and live
+/// accuracy over their feedback window).
 /// </summary>
 public sealed class RolloutMetricsSource(PrometheusClients prometheus, MonitoringSummaryClient summaries, ClusterReader cluster, OperatorSettings settings)
 {
@@ -29,8 +30,16 @@ public sealed class RolloutMetricsSource(PrometheusClients prometheus, Monitorin
 
         var pods = await cluster.PodsAsync(ns, $"{ChildMetadata.DeploymentLabel}={deployment.Metadata.Name},{ChildMetadata.VersionLabel}={version}", cancellationToken).ConfigureAwait(false);
         var (summary, _) = await summaries.ReadAsync(pods, model, cancellationToken).ConfigureAwait(false);
-        return summary is null || summary.Version != version
-            ? new RolloutMeasurements(null, null, null)
-            : new RolloutMeasurements(null, null, summary.Feedback.Accuracy, summary.Feedback.Labeled);
+        if (summary is null || summary.Version != version)
+        {
+            return new RolloutMeasurements(null, null, null);
+        }
+
+        var requests = summary.Requests;
+        return new RolloutMeasurements(
+            requests?.ErrorRate,
+            requests?.Quantile(0.99) * 1000,
+            summary.Feedback.Accuracy,
+            summary.Feedback.Labeled);
     }
 }

@@ -130,6 +130,39 @@ public sealed class ModelDeploymentControllerTests
         Assert.Equal("1.0", (await op.GetAsync<ModelDeployment>("churn-api")).Status.ServingVersion);
     }
 
+    [Theory]
+    [InlineData("errors", "RolledBack from 1.1: error rate 0.1 is above maxErrorRate 0.05")]
+    [InlineData("latency", "RolledBack from 1.1: p99 latency 910 ms is above maxP99LatencyMilliseconds 250")]
+    public async Task Without_prometheus_a_new_version_breaking_the_error_or_latency_limit_in_its_pods_summaries_is_rolled_back(string limit, string reason)
+    {
+        await using var op = await OperatorCluster.StartAsync();
+        await using var pod = new MonitoringServer();
+        var model = await ModelWithVersionsAsync(op, promoted: "1.0");
+        var analysis = limit == "errors" ? new AnalysisSpec { Window = "10m", MaxErrorRate = 0.05 } : new AnalysisSpec { Window = "10m", MaxP99LatencyMilliseconds = 250 };
+        await DeploymentAsync(op, s => s.Rollout = new RolloutSpec { Analysis = analysis });
+        await ReconcileAsync(op);
+        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
+        await ReconcileAsync(op);
+
+        // 1.1's pod reports its last minutes of requests: 10 % server errors, or a p99 of 910 ms
+        // (10 of 100 requests between 100 ms and 1 s: the 99th is the 9th of them, at 0.1 + 0.9 × 0.9 s).
+        model.Status.PromotedVersion = "1.1";
+        await op.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<Model>(model, "flywheel.dev", "v1alpha1", OperatorCluster.Ns, "models", "churn");
+        await ReconcileAsync(op);
+        var requests = limit == "errors"
+            ? new Flywheel.Contracts.Monitoring.RequestWindow { WindowSeconds = 300, Outcomes = new Dictionary<string, long> { ["success"] = 90, ["server_error"] = 6, ["unavailable"] = 4, ["client_error"] = 0 }, LatencyBounds = [0.01, 0.1, 1], LatencyCounts = [100, 0, 0, 0] }
+            : new Flywheel.Contracts.Monitoring.RequestWindow { WindowSeconds = 300, Outcomes = new Dictionary<string, long> { ["success"] = 100 }, LatencyBounds = [0.01, 0.1, 1], LatencyCounts = [50, 40, 10, 0] };
+        pod.Summary = Summaries.Replica("churn-api-1", [50, 50], 0, version: "1.1") with { Model = "churn", Namespace = OperatorCluster.Ns, Requests = requests };
+        await Kubelet.ReadyInferencePodAsync(op.Client, "churn-api", "1.1", pod.Port, "churn-api-inference-1");
+        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
+        await ReconcileAsync(op);
+
+        var deployment = await op.GetAsync<ModelDeployment>("churn-api");
+        Assert.Equal("1.0", deployment.Status.ServingVersion);
+        Assert.Equal("1.0", await TemplateVersionAsync(op));
+        Assert.Equal(reason, deployment.Status.History![^1].Reason);
+    }
+
     [Fact]
     public async Task Turning_autoscaling_off_removes_the_HPA_and_gives_the_count_back_to_the_Deployment()
     {
