@@ -22,7 +22,6 @@ internal sealed class ModelMonitor
     private readonly Counter.Child[] _predictionCounters;
     private readonly Histogram.Child? _predictionValues;
     private readonly int _distributions;
-    private readonly int _maxBins;
     private long _total;
 
     public ModelMonitor(ModelSchema schema, ServerMetrics metrics, DriftMethod method, int windowRows, string @namespace, string model, string version, TimeProvider? time = null)
@@ -39,7 +38,6 @@ internal sealed class ModelMonitor
         };
         _identity = [@namespace, model, version];
         _distributions = schema.Features.Count + 1;
-        _maxBins = schema.Features.Select(f => f.BinNames.Length).Append(schema.PredictionBins.Length).Max();
         _window = new SlidingWindow(windowRows, [.. schema.Features.Select(f => f.BinNames.Length), schema.PredictionBins.Length]);
         _feedback = new FeedbackTracker(windowRows);
         _binCounters = [.. schema.Features.Select(f => f.BinNames.Select(bin => f.IsNumeric
@@ -67,31 +65,29 @@ internal sealed class ModelMonitor
 
     public ModelSchema Schema => _schema;
 
-    /// <summary>Counts one batch's inputs and predictions.</summary>
+    /// <summary>
+    /// Bins one batch's inputs and predictions and hands them to the window, which also keeps the totals the
+    /// input and prediction counters are set to before each scrape (see <see cref="UpdateGauges"/>).
+    /// </summary>
     public void Record(FeatureBatch batch, PredictionBatch predictions)
     {
         var rows = batch.Rows;
-        // One pooled array for every distribution's bins and one for the batch's counts: nothing allocated per batch.
+        // One pooled array for every distribution's bins, which the window returns: nothing allocated per batch.
         var bins = ArrayPool<ushort>.Shared.Rent(_distributions * rows);
-        var local = ArrayPool<long>.Shared.Rent(_maxBins);
         try
         {
             for (var f = 0; f < _schema.Features.Count; f++)
             {
                 var feature = _schema.Features[f];
                 var column = bins.AsSpan(f * rows, rows);
-                var counts = local.AsSpan(0, feature.BinNames.Length);
-                counts.Clear();
                 if (feature.IsNumeric)
                 {
                     var values = batch.Numeric[f]!.AsSpan(0, rows);
                     var edges = feature.BinEdges.AsSpan();
-                    var missing = feature.MissingBin;
+                    var missing = (ushort)feature.MissingBin;
                     for (var r = 0; r < rows; r++)
                     {
-                        var bin = double.IsNaN(values[r]) ? missing : DriftMath.BinIndex(edges, values[r]);
-                        column[r] = (ushort)bin;
-                        counts[bin]++;
+                        column[r] = double.IsNaN(values[r]) ? missing : (ushort)DriftMath.BinIndex(edges, values[r]);
                     }
                 }
                 else
@@ -102,18 +98,8 @@ internal sealed class ModelMonitor
                     for (var r = 0; r < rows; r++)
                     {
                         var value = values[r];
-                        var bin = string.IsNullOrEmpty(value) ? missing
-                            : categories.TryGetValue(value, out var known) ? known : unknown;
-                        column[r] = (ushort)bin;
-                        counts[bin]++;
-                    }
-                }
-
-                for (var b = 0; b < counts.Length; b++)
-                {
-                    if (counts[b] > 0)
-                    {
-                        _binCounters[f][b].Inc(counts[b]);
+                        column[r] = (ushort)(string.IsNullOrEmpty(value) ? missing
+                            : categories.TryGetValue(value, out var known) ? known : unknown);
                     }
                 }
             }
@@ -121,21 +107,9 @@ internal sealed class ModelMonitor
             var predictionBins = bins.AsSpan((_distributions - 1) * rows, rows);
             if (_schema.IsClassification)
             {
-                var counts = local.AsSpan(0, _schema.Classes.Length);
-                counts.Clear();
                 for (var r = 0; r < rows; r++)
                 {
-                    var c = predictions.ClassIndex[r];
-                    predictionBins[r] = (ushort)c;
-                    counts[c]++;
-                }
-
-                for (var c = 0; c < counts.Length; c++)
-                {
-                    if (counts[c] > 0)
-                    {
-                        _predictionCounters[c].Inc(counts[c]);
-                    }
+                    predictionBins[r] = (ushort)predictions.ClassIndex[r];
                 }
             }
             else
@@ -154,10 +128,6 @@ internal sealed class ModelMonitor
         {
             ArrayPool<ushort>.Shared.Return(bins);
             throw;
-        }
-        finally
-        {
-            ArrayPool<long>.Shared.Return(local);
         }
     }
 
@@ -179,9 +149,23 @@ internal sealed class ModelMonitor
         return kind;
     }
 
-    /// <summary>Sets the drift, ratio and window gauges from the window; called before each scrape.</summary>
+    /// <summary>Sets the input and prediction counters to the window's totals, and the drift, ratio and window gauges; called before each scrape.</summary>
     public void UpdateGauges()
     {
+        var totals = _window.Totals();
+        for (var f = 0; f < _binCounters.Length; f++)
+        {
+            for (var b = 0; b < _binCounters[f].Length; b++)
+            {
+                _binCounters[f][b].IncTo(totals[f][b]);
+            }
+        }
+
+        for (var c = 0; c < _predictionCounters.Length; c++)
+        {
+            _predictionCounters[c].IncTo(totals[_distributions - 1][c]);
+        }
+
         var summary = Summary("gauges", DateTimeOffset.UnixEpoch);
         foreach (var feature in summary.Features)
         {

@@ -6,7 +6,9 @@ namespace Flywheel.InferenceServer.Monitoring;
 /// <summary>
 /// Bin counts over the last <c>capacity</c> rows for several distributions at once (one per feature plus
 /// the predictions): a ring of bin indices per distribution, with running counts that subtract what leaves.
-/// Memory is fixed at start: capacity × distributions × 2 bytes plus the counts.
+/// It also keeps each bin's total since start, which the exported counters are set to before a scrape: counting
+/// here, where rows are applied by one thread at a time, keeps the request path off shared counters that two cores
+/// would otherwise pass back and forth. Memory is fixed at start: capacity × distributions × 2 bytes plus the counts.
 /// </summary>
 internal sealed class SlidingWindow
 {
@@ -14,6 +16,7 @@ internal sealed class SlidingWindow
     private readonly ConcurrentQueue<(ushort[] Bins, int Rows)> _pending = new();
     private readonly ushort[][] _rings;
     private readonly long[][] _counts;
+    private readonly long[][] _totals;
     private readonly int _capacity;
     private int _next;
     private int _filled;
@@ -23,6 +26,7 @@ internal sealed class SlidingWindow
         _capacity = capacity;
         _rings = [.. binsPerDistribution.Select(_ => new ushort[capacity])];
         _counts = [.. binsPerDistribution.Select(bins => new long[bins])];
+        _totals = [.. binsPerDistribution.Select(bins => new long[bins])];
     }
 
     public int Capacity => _capacity;
@@ -75,6 +79,7 @@ internal sealed class SlidingWindow
         {
             var ring = _rings[d];
             var counts = _counts[d];
+            var totals = _totals[d];
             var column = bins.Slice(d * rows, rows);
             var slot = start;
             var full = filled;
@@ -92,6 +97,7 @@ internal sealed class SlidingWindow
                 var bin = column[r];
                 ring[slot] = bin;
                 counts[bin]++;
+                totals[bin]++;
                 slot = slot + 1 == _capacity ? 0 : slot + 1;
             }
         }
@@ -107,6 +113,16 @@ internal sealed class SlidingWindow
         {
             Drain();
             return ([.. _counts.Select(c => (long[])c.Clone())], _filled);
+        }
+    }
+
+    /// <summary>Every distribution's bin totals since start, after applying what is queued.</summary>
+    public long[][] Totals()
+    {
+        lock (_lock)
+        {
+            Drain();
+            return [.. _totals.Select(c => (long[])c.Clone())];
         }
     }
 }

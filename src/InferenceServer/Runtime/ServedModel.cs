@@ -102,6 +102,9 @@ internal sealed class ServedModel : IDisposable
             return;
         }
 
+        // The counters follow the window's totals at each scrape; a version leaving publishes its last rows now,
+        // since later scrapes only update the version being served.
+        Monitor?.UpdateGauges();
         _session.Dispose();
         _runOptions.Dispose();
         _disposed.TrySetResult();

@@ -45,6 +45,14 @@ public sealed class HotReloadTests(ModelStore store)
         Assert.Equal("1.1", server.App.State.Models.Current!.Version);
         Assert.True(statuses.Count > 5, $"only {statuses.Count} requests ran during the swap");
         Assert.All(statuses, s => Assert.Equal(200, s));
+
+        // Every row is counted once, under the version that predicted it: 1.0's last rows were published when it retired.
+        var metrics = await server.MetricsAsync();
+        double Predicted(string version) => metrics.Split('\n')
+            .Where(l => l.StartsWith("flywheel_predictions_total{", StringComparison.Ordinal) && l.Contains($"version=\"{version}\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(Predicted("1.0") > 0, metrics);
+        Assert.Equal(statuses.Count, Predicted("1.0") + Predicted("1.1"));
         var (_, body) = await server.PostAsync("/v2/models/movies/infer", TestServer.V2Body((40, 50_000, "drama")));
         Assert.Equal("1.1", body!["model_version"]!.GetValue<string>());
     }
