@@ -22,6 +22,9 @@ public static class OperatorHost
         builder.Configuration.AddOperatorSources(args);
         var options = OperatorConfiguration.Bind(builder.Configuration);
         builder.WebHost.UseKestrel(k => k.ListenAnyIP(options.Port));
+        // The HTTP client factory logs every call (Prometheus queries, pod summaries) at Information, failures with
+        // their stack: a failed source is reported on the object's status instead, so keep only warnings.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         var services = builder.Services;
         services.AddSingleton(options);

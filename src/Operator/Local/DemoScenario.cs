@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Flywheel.Operator.Api.V1Alpha1;
 
 namespace Flywheel.Operator.Local;
@@ -113,7 +114,10 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
         await File.WriteAllTextAsync(Path.Combine(data, "churn", "customers.csv"), ChurnDataset.ToCsv(_data.Take(3000, ChurnDataset.Shift.None)), cancellationToken);
         foreach (var file in new[] { "model.yaml", "deployment.yaml", "retrain-policy.yaml" })
         {
-            foreach (var created in await _objects.ApplyAsync(await File.ReadAllTextAsync(Path.Combine(samplesDirectory, file), cancellationToken), cancellationToken))
+            var yaml = await File.ReadAllTextAsync(Path.Combine(samplesDirectory, file), cancellationToken);
+            // The sample names a cluster's Prometheus; here the pods' own summaries are the source from the start.
+            yaml = Regex.Replace(yaml, @"(?m)^  prometheus:\r?\n(    .*\r?\n)+", string.Empty);
+            foreach (var created in await _objects.ApplyAsync(yaml, cancellationToken))
             {
                 narrator.Say($"   created {created}");
             }
@@ -124,7 +128,7 @@ internal sealed class DemoScenario(LocalStack stack, Narrator narrator, string s
         // alone decides here, so that the run's reason is the one the demo tells.
         await _objects.MergePatchAsync(Model.KubeKind, ModelName, """{"spec":{"training":{"maxTrials":3,"parallelism":1},"promotion":{"mustBeatCurrentBy":-0.05,"minimum":0.6}}}""", cancellationToken);
         await _objects.MergePatchAsync(RetrainPolicy.KubeKind, ModelName, """{"spec":{"prometheus":null,"cooldown":"1m","triggers":{"inputDrift":{"minSamples":200},"unknownCategories":null,"accuracy":null}}}""", cancellationToken);
-        await _objects.MergePatchAsync(ModelDeployment.KubeKind, ModelName, """{"spec":{"rollout":{"analysis":{"window":"30s","maxErrorRate":0.05,"maxP99LatencyMilliseconds":2000,"minAccuracy":0.5}}}}""", cancellationToken);
+        await _objects.MergePatchAsync(ModelDeployment.KubeKind, ModelName, """{"spec":{"rollout":{"analysis":{"window":"30s","maxErrorRate":0.05,"maxP99LatencyMilliseconds":5000,"minAccuracy":0.5}}}}""", cancellationToken);
         narrator.End($"3,000 customers in pvc://{LocalStack.DataClaim}/churn/customers.csv; Model, ModelDeployment and RetrainPolicy churn applied");
     }
 
