@@ -53,6 +53,10 @@ public static class PrometheusQueries
         return $"sum(rate({MetricNames.InferenceRequests.Name}{selector[..^1]},outcome=~\"server_error|unavailable\"}}[{Range(window)}])) / sum(rate({MetricNames.InferenceRequests.Name}{selector}[{Range(window)}]))";
     }
 
+    /// <summary>Requests the version answered over the window, whatever their outcome.</summary>
+    public static string Requests(string ns, string model, string version, TimeSpan window) =>
+        $"sum(increase({MetricNames.InferenceRequests.Name}{Selector(ns, model, version)}[{Range(window)}]))";
+
     public static string P99LatencyMilliseconds(string ns, string model, string version, TimeSpan window) =>
         $"1000 * histogram_quantile(0.99, sum by (le) (rate({MetricNames.InferenceRequestDuration.Name}_bucket{Selector(ns, model, version)}[{Range(window)}])))";
 

@@ -16,6 +16,7 @@ public sealed class PrometheusQueriesTests
         { PrometheusQueries.NegativeFeedback("ml", "churn", TimeSpan.FromHours(1)), "sum(increase(flywheel_feedback_total{namespace=\"ml\",model=\"churn\",signal=\"negative\"}[3600s])) / sum(increase(flywheel_feedback_total{namespace=\"ml\",model=\"churn\",signal=~\"positive|negative\"}[3600s]))" },
         { PrometheusQueries.ErrorRate("ml", "churn", "2.0", TimeSpan.FromMinutes(5)), "sum(rate(flywheel_inference_requests_total{namespace=\"ml\",model=\"churn\",version=\"2.0\",outcome=~\"server_error|unavailable\"}[300s])) / sum(rate(flywheel_inference_requests_total{namespace=\"ml\",model=\"churn\",version=\"2.0\"}[300s]))" },
         { PrometheusQueries.P99LatencyMilliseconds("ml", "churn", "2.0", TimeSpan.FromMinutes(5)), "1000 * histogram_quantile(0.99, sum by (le) (rate(flywheel_inference_request_duration_seconds_bucket{namespace=\"ml\",model=\"churn\",version=\"2.0\"}[300s])))" },
+        { PrometheusQueries.Requests("ml", "churn", "2.0", TimeSpan.FromMinutes(5)), "sum(increase(flywheel_inference_requests_total{namespace=\"ml\",model=\"churn\",version=\"2.0\"}[300s]))" },
         { PrometheusQueries.UnknownCategories("m\"l", "c"), "max(flywheel_input_unknown_ratio{namespace=\"m\\\"l\",model=\"c\"})" },
     };
 

@@ -4,14 +4,20 @@ using Flywheel.Operator.Builders;
 
 namespace Flywheel.Operator.Controllers.ModelDeployments;
 
-/// <summary>What a new version measured during its analysis window; null where the source has no such number.</summary>
-public sealed record RolloutMeasurements(double? ErrorRate, double? P99LatencyMilliseconds, double? Accuracy, long LabeledSamples = 0);
+/// <summary>
+/// What a new version measured during its analysis window; null where the source has no such number.
+/// <paramref name="Requests"/> is how many requests the error rate and p99 stand on.
+/// </summary>
+public sealed record RolloutMeasurements(double? ErrorRate, double? P99LatencyMilliseconds, double? Accuracy, long LabeledSamples = 0, long Requests = 0);
 
 /// <summary>The rollout rules of a ModelDeployment as pure decisions: is the version under analysis, and did it break a limit.</summary>
 public static class RolloutAnalysis
 {
     /// <summary>Fewest labelled predictions before live accuracy can fail a version.</summary>
     public const long MinLabeledForAccuracy = 20;
+
+    /// <summary>Fewest requests before the error rate or p99 can fail a version: one failure in three requests is not a 33 % error rate.</summary>
+    public const long MinRequestsForErrorsAndLatency = 20;
 
     public const string RolledBackPrefix = "RolledBack from ";
 
@@ -35,12 +41,13 @@ public static class RolloutAnalysis
     {
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(measured);
-        if (analysis.MaxErrorRate is { } maxErrors && measured.ErrorRate is { } errors && errors > maxErrors)
+        var enoughRequests = measured.Requests >= MinRequestsForErrorsAndLatency;
+        if (analysis.MaxErrorRate is { } maxErrors && measured.ErrorRate is { } errors && enoughRequests && errors > maxErrors)
         {
             return $"error rate {Format(errors)} is above maxErrorRate {Format(maxErrors)}";
         }
 
-        if (analysis.MaxP99LatencyMilliseconds is { } maxLatency && measured.P99LatencyMilliseconds is { } latency && latency > maxLatency)
+        if (analysis.MaxP99LatencyMilliseconds is { } maxLatency && measured.P99LatencyMilliseconds is { } latency && enoughRequests && latency > maxLatency)
         {
             return $"p99 latency {Format(latency)} ms is above maxP99LatencyMilliseconds {Format(maxLatency)}";
         }

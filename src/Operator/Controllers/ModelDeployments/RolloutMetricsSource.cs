@@ -25,7 +25,8 @@ public sealed class RolloutMetricsSource(PrometheusClients prometheus, Monitorin
                 await client.QueryAsync(PrometheusQueries.ErrorRate(ns, model, version, Window), cancellationToken).ConfigureAwait(false),
                 await client.QueryAsync(PrometheusQueries.P99LatencyMilliseconds(ns, model, version, Window), cancellationToken).ConfigureAwait(false),
                 await client.QueryAsync(PrometheusQueries.Accuracy(ns, model, version), cancellationToken).ConfigureAwait(false),
-                (long)(await client.QueryAsync(PrometheusQueries.LabeledSamples(ns, model, version), cancellationToken).ConfigureAwait(false) ?? 0));
+                (long)(await client.QueryAsync(PrometheusQueries.LabeledSamples(ns, model, version), cancellationToken).ConfigureAwait(false) ?? 0),
+                (long)Math.Round(await client.QueryAsync(PrometheusQueries.Requests(ns, model, version, Window), cancellationToken).ConfigureAwait(false) ?? 0));
         }
 
         var pods = await cluster.PodsAsync(ns, $"{ChildMetadata.DeploymentLabel}={deployment.Metadata.Name},{ChildMetadata.VersionLabel}={version}", cancellationToken).ConfigureAwait(false);
@@ -40,6 +41,7 @@ public sealed class RolloutMetricsSource(PrometheusClients prometheus, Monitorin
             requests?.ErrorRate,
             requests?.Quantile(0.99) * 1000,
             summary.Feedback.Accuracy,
-            summary.Feedback.Labeled);
+            summary.Feedback.Labeled,
+            requests?.Total ?? 0);
     }
 }
