@@ -34,27 +34,33 @@ public sealed class OperatorCrashTests
             string jobUid;
             await using (var first = StartOperator(stack, options))
             {
-                running = await Eventually.WaitAsync(
+                running = await Poll.UntilAsync(
                     async () => (await objects.TrainingRunsAsync("churn", deadline.Token)).SingleOrDefault(),
                     run => run?.Status.Phase == RunPhase.Running,
                     TimeSpan.FromMinutes(2),
-                    "the initial run Running") ?? throw new InvalidOperationException("no run");
+                    "the initial run Running",
+                    interval: TimeSpan.FromMilliseconds(100),
+                    retryOn: Poll.IsTransient) ?? throw new InvalidOperationException("no run");
                 var job = await stack.Client.BatchV1.ReadNamespacedJobAsync(running.Status.JobName, "default", cancellationToken: deadline.Token);
                 jobUid = job.Metadata.Uid;
                 first.KillHard();
             }
 
             await using var second = StartOperator(stack, options);
-            var finished = await Eventually.WaitAsync(
+            var finished = await Poll.UntilAsync(
                 async () => (await objects.TrainingRunsAsync("churn", deadline.Token)).ToList(),
                 runs => runs.Any(r => r.Status.Phase is RunPhase.Succeeded or RunPhase.Failed),
                 TimeSpan.FromMinutes(3),
-                $"the run finished after the restart\n{second.Output}");
-            var model = await Eventually.WaitAsync(
+                $"the run finished after the restart\n{second.Output}",
+                interval: TimeSpan.FromMilliseconds(100),
+                retryOn: Poll.IsTransient);
+            var model = await Poll.UntilAsync(
                 () => objects.GetAsync<Model>(Model.KubeKind, "churn", deadline.Token),
                 m => m?.Status.PromotedVersion == "1.0",
                 TimeSpan.FromMinutes(1),
-                "version 1.0 promoted");
+                "version 1.0 promoted",
+                interval: TimeSpan.FromMilliseconds(100),
+                retryOn: Poll.IsTransient);
 
             var run = Assert.Single(finished);
             Assert.Equal(running.Metadata.Name, run.Metadata.Name);
@@ -76,7 +82,7 @@ public sealed class OperatorCrashTests
         [
             OperatorAssembly, "run",
             $"--Kubeconfig={stack.KubeconfigPath}",
-            $"--Port={FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
+            $"--Port={Ports.Free().ToString(CultureInfo.InvariantCulture)}",
             .. LocalStack.OperatorArguments(options),
         ]);
 }

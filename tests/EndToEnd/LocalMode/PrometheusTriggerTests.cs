@@ -5,6 +5,7 @@ using Flywheel.Contracts.Monitoring;
 using Flywheel.EndToEnd.Support;
 using Flywheel.Operator.Api.V1Alpha1;
 using Flywheel.Operator.Local;
+using Flywheel.Testing;
 using k8s;
 
 namespace Flywheel.EndToEnd.LocalMode;
@@ -60,7 +61,7 @@ public sealed class PrometheusTriggerTests
             await objects.MergePatchAsync(RetrainPolicy.KubeKind, "churn", patch.ToJsonString(), deadline.Token);
 
             using var traffic = new TrafficClient(stack.Client, "default", "churn-inference", "churn");
-            var policy = await Eventually.WaitAsync(
+            var policy = await Poll.UntilAsync(
                 async () =>
                 {
                     await demo.SendAsync(traffic, batches: 5, DemoScenario.Shifted, deadline.Token);
@@ -68,7 +69,9 @@ public sealed class PrometheusTriggerTests
                 },
                 p => p?.Status.Triggers?.Count(t => t.Firing == true) == 2,
                 TimeSpan.FromMinutes(3),
-                $"both triggers firing through Prometheus\n{log}");
+                $"both triggers firing through Prometheus\n{log}",
+                interval: TimeSpan.FromMilliseconds(100),
+                retryOn: Poll.IsTransient);
 
             var custom = Assert.Single(policy!.Status.Triggers!, t => t.Name.Contains("unseen-contracts", StringComparison.Ordinal));
             Assert.True(custom.Value > 0.1, $"custom trigger value {custom.Value}");
@@ -88,11 +91,13 @@ public sealed class PrometheusTriggerTests
             Assert.True(directDrift > 0.2, $"the merged summaries give drift {directDrift}");
             Assert.True(merged.Features.Single(f => f.Name == "contract").UnknownRate > 0.1);
 
-            var runs = await Eventually.WaitAsync(
+            var runs = await Poll.UntilAsync(
                 () => objects.TrainingRunsAsync("churn", deadline.Token),
                 r => r.Count == 2,
                 TimeSpan.FromMinutes(1),
-                "the retraining run");
+                "the retraining run",
+                interval: TimeSpan.FromMilliseconds(100),
+                retryOn: Poll.IsTransient);
             Assert.Contains(runs[1].Spec.Reason, new[] { RunReason.InputDrift, RunReason.Custom });
         }
         finally

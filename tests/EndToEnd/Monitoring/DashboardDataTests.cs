@@ -47,11 +47,13 @@ public sealed class DashboardDataTests
 
             await SendTrafficAsync(classifier, regressor);
             await File.WriteAllTextAsync(versionFile, "1.1\n");
-            await Eventually.WaitAsync(
+            await Poll.UntilAsync(
                 () => prometheus.QueryAsync("flywheel_model_load_failures_total"),
                 r => r.Count > 0,
                 TimeSpan.FromSeconds(30),
-                "the refused version counted in Prometheus");
+                "the refused version counted in Prometheus",
+                interval: TimeSpan.FromMilliseconds(100),
+                retryOn: Poll.IsTransient);
 
             // More traffic after the refusal: 1.0 still serves, and rates have two points.
             await SendTrafficAsync(classifier, regressor);
@@ -67,7 +69,13 @@ public sealed class DashboardDataTests
                     foreach (var target in panel!["targets"]!.AsArray())
                     {
                         var expr = Expand((string)target!["expr"]!);
-                        var result = await Eventually.WaitAsync(() => prometheus.QueryAsync(expr), r => r.Count > 0, TimeSpan.FromSeconds(15), $"data for {panel["title"]}")
+                        var result = await Poll.UntilAsync(
+                                () => prometheus.QueryAsync(expr),
+                                r => r.Count > 0,
+                                TimeSpan.FromSeconds(15),
+                                $"data for {panel["title"]}",
+                                interval: TimeSpan.FromMilliseconds(100),
+                                retryOn: Poll.IsTransient)
                             .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : []);
                         if (result.Count == 0)
                         {

@@ -37,7 +37,7 @@ internal sealed class InferenceServerProcess : IAsyncDisposable
 
     public static async Task<InferenceServerProcess> StartAsync(string modelDirectory, string modelName, string version, params string[] extra)
     {
-        var port = FreePort.Next();
+        var port = Ports.Free();
         var process = ChildProcess.Start("dotnet",
         [
             Assembly, "serve",
@@ -53,11 +53,13 @@ internal sealed class InferenceServerProcess : IAsyncDisposable
         var server = new InferenceServerProcess(process, port, modelName);
         try
         {
-            await Eventually.WaitAsync(
+            await Poll.UntilAsync(
                 async () => (await server.Client.GetAsync("v2/health/ready")).IsSuccessStatusCode,
                 ready => ready || process.HasExited,
                 TimeSpan.FromSeconds(60),
-                $"inference server for {modelName} ready");
+                $"inference server for {modelName} ready",
+                interval: TimeSpan.FromMilliseconds(100),
+                retryOn: Poll.IsTransient);
             if (process.HasExited)
             {
                 throw new InvalidOperationException($"inference server exited: {process.Output}");

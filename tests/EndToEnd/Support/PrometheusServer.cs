@@ -37,7 +37,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
         var configPath = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(configPath, config.ToString());
-        var port = FreePort.Next();
+        var port = Ports.Free();
         var process = ChildProcess.Start(TestTools.Prometheus,
         [
             $"--config.file={configPath}",
@@ -48,11 +48,13 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}/"));
         try
         {
-            await Eventually.WaitAsync(
+            await Poll.UntilAsync(
                 async () => (await server.Client.GetAsync("-/ready")).IsSuccessStatusCode,
                 ready => ready || process.HasExited,
                 TimeSpan.FromSeconds(60),
-                "Prometheus ready");
+                "Prometheus ready",
+                interval: TimeSpan.FromMilliseconds(100),
+                retryOn: Poll.IsTransient);
             if (process.HasExited)
             {
                 throw new InvalidOperationException($"Prometheus exited: {process.Output}");

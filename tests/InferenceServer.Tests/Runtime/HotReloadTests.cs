@@ -1,4 +1,5 @@
 using Flywheel.InferenceServer.Tests.Support;
+using Flywheel.Testing;
 
 namespace Flywheel.InferenceServer.Tests.Runtime;
 
@@ -31,14 +32,20 @@ public sealed class HotReloadTests(ModelStore store)
         });
 
         File.WriteAllText(pointer, "1.1\n");
-        await Eventually(async () => (await server.GetAsync("/v2/models/movies")).Body!["versions"]![0]!.GetValue<string>() == "1.1");
+        await Poll.UntilAsync(
+            async () => (await server.GetAsync("/v2/models/movies")).Body!["versions"]![0]!.GetValue<string>() == "1.1",
+            TimeSpan.FromSeconds(20),
+            "1.1 is served");
         await first.Disposed.WaitAsync(TimeSpan.FromSeconds(10));
 
         // 2.0 claims a digest its model.onnx does not have.
         var tampered = TestModels.Write(dir, TestModelKind.Binary, "2.0");
         await File.AppendAllTextAsync(Path.Combine(tampered, "model.onnx"), "x");
         File.WriteAllText(pointer, "2.0");
-        await Eventually(async () => (await server.MetricsAsync()).Contains("flywheel_model_load_failures_total{namespace=\"default\",model=\"movies\",version=\"2.0\",reason=\"sha256_mismatch\"} 1"));
+        await Poll.UntilAsync(
+            async () => (await server.MetricsAsync()).Contains("flywheel_model_load_failures_total{namespace=\"default\",model=\"movies\",version=\"2.0\",reason=\"sha256_mismatch\"} 1"),
+            TimeSpan.FromSeconds(20),
+            "2.0 is refused for its sha256 mismatch");
         await stop.CancelAsync();
         await load;
 
@@ -55,15 +62,5 @@ public sealed class HotReloadTests(ModelStore store)
         Assert.Equal(statuses.Count, Predicted("1.0") + Predicted("1.1"));
         var (_, body) = await server.PostAsync("/v2/models/movies/infer", TestServer.V2Body((40, 50_000, "drama")));
         Assert.Equal("1.1", body!["model_version"]!.GetValue<string>());
-    }
-
-    internal static async Task Eventually(Func<Task<bool>> condition, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50);
-        }
     }
 }

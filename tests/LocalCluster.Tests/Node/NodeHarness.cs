@@ -1,4 +1,5 @@
 using Flywheel.ApiServer.Node;
+using Flywheel.Testing;
 using k8s;
 using k8s.Models;
 
@@ -75,23 +76,16 @@ internal sealed class NodeHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Polls like <see cref="Poll"/>, and on a timeout also says what every pod was doing.</summary>
     public async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (true)
+        try
         {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what} did not hold within {seconds}s; pods: {string.Join("; ", (await PodsAsync()).Select(Describe))}");
-            }
-
-            await Task.Delay(50);
+            return await Poll.UntilAsync(probe, done, TimeSpan.FromSeconds(seconds), what, interval: TimeSpan.FromMilliseconds(50));
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}; pods: {string.Join("; ", (await PodsAsync()).Select(Describe))}", timeout);
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Flywheel.ApiServer.Tests.Tools;
+using Flywheel.Testing;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -215,10 +215,11 @@ public sealed class ClientSemanticsTests : IAsyncLifetime
         await _client.CoreV1.DeleteNamespacedConfigMapAsync("owner", "default");
         await _client.CoreV1.DeleteNamespacedConfigMapAsync("orphan-owner", "default", propagationPolicy: "Orphan");
 
-        var left = await Eventually.WaitAsync(
+        var left = await Poll.UntilAsync(
             async () => (await _client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Select(c => c.Metadata.Name).ToList(),
             names => !names.Any(n => n.StartsWith("child-", StringComparison.Ordinal)) && !names.Contains("orphan-owner"),
-            what: "garbage collection");
+            TimeSpan.FromSeconds(15),
+            "garbage collection");
 
         Assert.Contains("kept", left);
         var orphan = await _client.CoreV1.ReadNamespacedConfigMapAsync("kept", "default");
@@ -229,10 +230,11 @@ public sealed class ClientSemanticsTests : IAsyncLifetime
             new V1Patch($"{{\"metadata\":{{\"ownerReferences\":[{{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":\"owner\",\"uid\":\"{owner.Metadata.Uid}\"}}]}}}}", V1Patch.PatchType.MergePatch),
             "kept",
             "default");
-        await Eventually.WaitAsync(
+        await Poll.UntilAsync(
             async () => (await _client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Select(c => c.Metadata.Name).ToList(),
             names => !names.Contains("kept"),
-            what: "collection of a late-owned object");
+            TimeSpan.FromSeconds(15),
+            "collection of a late-owned object");
     }
 
     [Fact]
@@ -245,19 +247,21 @@ public sealed class ClientSemanticsTests : IAsyncLifetime
         await _client.CoreV1.CreateNamespacedConfigMapAsync(child, "default");
 
         await _client.CoreV1.DeleteNamespacedConfigMapAsync("fg-owner", "default", propagationPolicy: "Foreground");
-        var waiting = await Eventually.WaitAsync(
+        var waiting = await Poll.UntilAsync(
             () => _client.CoreV1.ReadNamespacedConfigMapAsync("fg-child", "default"),
             c => c.Metadata.DeletionTimestamp is not null,
-            what: "dependent marked for deletion");
+            TimeSpan.FromSeconds(15),
+            "dependent marked for deletion");
         var ownerNow = await _client.CoreV1.ReadNamespacedConfigMapAsync("fg-owner", "default");
         Assert.Contains("foregroundDeletion", ownerNow.Metadata.Finalizers);
 
         waiting.Metadata.Finalizers = [];
         await _client.CoreV1.ReplaceNamespacedConfigMapAsync(waiting, "fg-child", "default");
-        await Eventually.WaitAsync(
+        await Poll.UntilAsync(
             async () => (await _client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Count(c => c.Metadata.Name.StartsWith("fg-", StringComparison.Ordinal)),
             count => count == 0,
-            what: "foreground deletion to finish");
+            TimeSpan.FromSeconds(15),
+            "foreground deletion to finish");
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Net;
-using Flywheel.ApiServer.Tests.Tools;
+using Flywheel.Testing;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
@@ -146,8 +146,8 @@ public sealed class WatchTests : IAsyncLifetime
         });
 
         await _client.CoreV1.ReplaceNamespacedConfigMapAsync(Counter(1), "counter", "default");
-        await Eventually.WaitAsync(() => Task.FromResult(events), e => e == 1, what: "the first event");
-        var dropped = await Eventually.WaitAsync(() => Task.FromResult(_cluster.Faults.DropWatches()), d => d > 0, what: "a watch to drop");
+        await Poll.UntilAsync(() => events == 1, TimeSpan.FromSeconds(15), "the first event");
+        var dropped = await Poll.UntilAsync(() => Task.FromResult(_cluster.Faults.DropWatches()), d => d > 0, TimeSpan.FromSeconds(15), "a watch to drop");
 
         await watching.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1, dropped);
@@ -183,7 +183,7 @@ public sealed class WatchTests : IAsyncLifetime
         var runA = a.RunUntilLeadershipLostAsync(cts.Token);
         var runB = b.RunUntilLeadershipLostAsync(cts.Token);
 
-        await Eventually.WaitAsync(() => Task.FromResult(a.IsLeader() || b.IsLeader()), leading => leading, what: "a leader");
+        await Poll.UntilAsync(() => a.IsLeader() || b.IsLeader(), TimeSpan.FromSeconds(15), "a leader");
         // Let several renew/retry periods pass: the follower must keep failing to acquire.
         var end = DateTime.UtcNow.AddSeconds(2);
         while (DateTime.UtcNow < end)

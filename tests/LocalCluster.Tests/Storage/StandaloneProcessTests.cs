@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Flywheel.ApiServer.Tests.Tools;
+using Flywheel.Testing;
 using k8s;
 using k8s.Models;
 
@@ -99,10 +99,11 @@ public sealed class StandaloneProcessTests : IDisposable
         await using (var restarted = await Server.StartAsync(kubeconfig, data))
         {
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-            var items = await Eventually.WaitAsync(
+            var items = await Poll.UntilAsync(
                 async () => (await client.CoreV1.ListNamespacedConfigMapAsync("default")).Items,
                 list => list.Count > 0,
-                what: "the restarted server to answer");
+                TimeSpan.FromSeconds(15),
+                "the restarted server to answer");
             Assert.Equal(50, items.Count);
             Assert.Equal("seven", items.Single(c => c.Metadata.Name == "cm-7").Data["i"]);
         }

@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using Flywheel.ApiServer;
 using Flywheel.Contracts.Metrics;
 using Flywheel.Operator.Hosting;
 using Flywheel.Operator.Runtime.Controllers;
 using Flywheel.Operator.Runtime.Reconciliation;
+using Flywheel.Testing;
 using k8s;
 using k8s.Models;
 
@@ -21,7 +21,7 @@ public sealed class OperatorHostTests
             await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "seen" } }, "default");
         }
 
-        var port = FreePort();
+        var port = Ports.Free();
         await using var app = OperatorHost.Build(
             [$"--Port={port}", "--LeaderElection:LeaseNamespace=default", "--Namespaces:0=default", "--LeaderElection:LeaseDurationSeconds=3", "--LeaderElection:RenewDeadlineSeconds=2", "--LeaderElection:RetryPeriodSeconds=0.2"],
             (services, _) => services.AddController<V1ConfigMap, NoopReconciler>(),
@@ -49,13 +49,6 @@ public sealed class OperatorHostTests
 
         Assert.Contains(MetricNames.OperatorReconcileDuration.Name, metrics, StringComparison.Ordinal);
         await app.StopAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     internal sealed class NoopReconciler : IReconciler<V1ConfigMap>

@@ -1,6 +1,7 @@
 using Flywheel.Operator.Api.V1Alpha1;
 using Flywheel.Operator.Tests.Controllers.Support;
 using Flywheel.Operator.Triggers;
+using Flywheel.Testing;
 using k8s.Models;
 
 namespace Flywheel.Operator.Tests.Triggers;
@@ -74,7 +75,7 @@ public sealed class PrometheusClientTests
     [Fact]
     public async Task An_unreachable_Prometheus_degrades_the_policy_and_fires_nothing()
     {
-        var url = $"http://127.0.0.1:{PrometheusFixture.FreePort()}";
+        var url = $"http://127.0.0.1:{Ports.Free()}";
         await using var op = await OperatorCluster.StartAsync(prometheusUrl: url);
         await op.CreateAsync(OperatorCluster.NewModel());
         await op.CreateAsync(new RetrainPolicy

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Flywheel.Testing;
 
@@ -44,7 +43,7 @@ internal sealed class PrometheusFixture : IAsyncDisposable
 
     public static async Task<PrometheusFixture> StartAsync()
     {
-        var fixture = new PrometheusFixture(Directory.CreateTempSubdirectory("flywheel-prom-").FullName, FreePort(), FreePort());
+        var fixture = new PrometheusFixture(Directory.CreateTempSubdirectory("flywheel-prom-").FullName, Ports.Free(), Ports.Free());
         try
         {
             using var http = new HttpClient();
@@ -91,13 +90,6 @@ internal sealed class PrometheusFixture : IAsyncDisposable
         _exporter.Close();
         await _exporterLoop;
         Directory.Delete(_directory, recursive: true);
-    }
-
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private async Task ServeAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Flywheel.Testing;
 using Flywheel.Trainer.Data;
 using Parquet;
 using Parquet.Schema;
@@ -57,7 +58,7 @@ public sealed class DataSourceTests
     {
         using var dir = new TempDirectory();
         var csv = await File.ReadAllBytesAsync(new SyntheticData { Task = "binaryClassification", Rows = 300 }.WriteCsv(dir.File("data.csv")));
-        var port = FreePort();
+        var port = Ports.Free();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -96,7 +97,7 @@ public sealed class DataSourceTests
         using var dir = new TempDirectory();
         var csv = await File.ReadAllBytesAsync(new SyntheticData { Task = "binaryClassification", Rows = 300 }.WriteCsv(dir.File("data.csv")));
         var access = new DataAccess { Region = "eu-west-1", AccessKeyId = "AKIDTEST", SecretAccessKey = "secret/key+1", SessionToken = "session-7" };
-        var port = FreePort();
+        var port = Ports.Free();
         access = access with { S3Endpoint = $"http://127.0.0.1:{port}" };
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -174,13 +175,6 @@ public sealed class DataSourceTests
         var result = await TrainerRunner.RunAsync(Specs.For("binaryClassification", dir.File("q.csv")), dir.File("store"), Specs.Quiet);
 
         Assert.Equal(["new york, ny", "say \"hi\""], result.Manifest.Features.Single(f => f.Name == "city").Vocabulary);
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     private static async Task WriteParquetAsync(string path, IReadOnlyList<Dictionary<string, string>> rows)

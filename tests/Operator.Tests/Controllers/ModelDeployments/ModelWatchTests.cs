@@ -7,6 +7,7 @@ using Flywheel.Operator.Runtime;
 using Flywheel.Operator.Runtime.Controllers;
 using Flywheel.Operator.Runtime.Informers;
 using Flywheel.Operator.Tests.Controllers.Support;
+using Flywheel.Testing;
 using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
@@ -81,11 +82,11 @@ public sealed class ModelWatchTests(ITestOutputHelper output)
         await using var operatorProcess = new OperatorInstance(op.Cluster.ClientConfiguration, op.Settings);
         await op.CreateAsync(OperatorCluster.NewModel());
         await FinishTrainingAsync(op, ChildNames.Job(ChildNames.InitialRun("churn", 1)), auc: 0.90);
-        await Poll.UntilAsync(async () => (await op.GetAsync<Model>("churn")).Status?.PromotedVersion == "1.0", "version 1.0 is promoted");
+        await Poll.UntilAsync(async () => (await op.GetAsync<Model>("churn")).Status?.PromotedVersion == "1.0", TimeSpan.FromSeconds(30), "version 1.0 is promoted");
         await op.CreateAsync(new ModelDeployment { Metadata = new V1ObjectMeta { Name = "churn-api" }, Spec = new ModelDeploymentSpec { ModelRef = new ObjectReference { Name = "churn" } }, Status = null! });
-        await Poll.UntilAsync(async () => await ServedVersionAsync(op) == "1.0", "the inference Deployment serves 1.0");
+        await Poll.UntilAsync(async () => await ServedVersionAsync(op) == "1.0", TimeSpan.FromSeconds(30), "the inference Deployment serves 1.0");
         await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
-        await Poll.UntilAsync(async () => (await op.GetAsync<ModelDeployment>("churn-api")).Status?.ServingVersion == "1.0", "1.0 is served");
+        await Poll.UntilAsync(async () => (await op.GetAsync<ModelDeployment>("churn-api")).Status?.ServingVersion == "1.0", TimeSpan.FromSeconds(30), "1.0 is served");
 
         // A manual retrain produces 1.1, which beats 1.0 and is promoted: the deployment's last reconcile was just
         // now, so only the watch on its Model can bring it back before the follow interval.
@@ -93,9 +94,9 @@ public sealed class ModelWatchTests(ITestOutputHelper output)
         await op.CreateAsync(TrainingRunBuilder.Build(model, "churn-manual-1", RunReason.Manual, trigger: null));
         await FinishTrainingAsync(op, ChildNames.Job("churn-manual-1"), auc: 0.95);
         var finished = Stopwatch.StartNew();
-        await Poll.UntilAsync(async () => (await op.GetAsync<Model>("churn")).Status?.PromotedVersion == "1.1", "version 1.1 is promoted");
+        await Poll.UntilAsync(async () => (await op.GetAsync<Model>("churn")).Status?.PromotedVersion == "1.1", TimeSpan.FromSeconds(30), "version 1.1 is promoted");
         var promotedAfter = finished.Elapsed;
-        await Poll.UntilAsync(async () => await ServedVersionAsync(op) == "1.1", "the inference Deployment serves 1.1", WakeUpBound);
+        await Poll.UntilAsync(async () => await ServedVersionAsync(op) == "1.1", WakeUpBound, "the inference Deployment serves 1.1");
         var wokeAfter = finished.Elapsed - promotedAfter;
         output.WriteLine(
             $"Job finished → 1.1 promoted: {promotedAfter.TotalMilliseconds:0} ms; promotion seen → inference Deployment on 1.1: {wokeAfter.TotalMilliseconds:0} ms; "
@@ -113,19 +114,19 @@ public sealed class ModelWatchTests(ITestOutputHelper output)
         await using var op = await OperatorCluster.StartAsync();
         await using var operatorProcess = new OperatorInstance(op.Cluster.ClientConfiguration, op.Settings);
         await op.CreateAsync(new ModelDeployment { Metadata = new V1ObjectMeta { Name = "churn-api" }, Spec = new ModelDeploymentSpec { ModelRef = new ObjectReference { Name = "churn" } }, Status = null! });
-        await Poll.UntilAsync(async () => Reason(await op.GetAsync<ModelDeployment>("churn-api")) == "ModelNotFound", "the deployment reports its missing Model");
+        await Poll.UntilAsync(async () => Reason(await op.GetAsync<ModelDeployment>("churn-api")) == "ModelNotFound", TimeSpan.FromSeconds(30), "the deployment reports its missing Model");
         // The reconcile its own status write brings writes nothing; after it the deployment waits for its re-check.
-        await Poll.UntilAsync(() => operatorProcess.Reconciles("modeldeployment", "requeue") >= 2, "the deployment settles");
+        await Poll.UntilAsync(() => operatorProcess.Reconciles("modeldeployment", "requeue") >= 2, TimeSpan.FromSeconds(30), "the deployment settles");
 
         var created = Stopwatch.StartNew();
         await op.CreateAsync(OperatorCluster.NewModel());
-        await Poll.UntilAsync(async () => Reason(await op.GetAsync<ModelDeployment>("churn-api")) == "WaitingForVersion", "the new Model wakes the deployment", WakeUpBound);
+        await Poll.UntilAsync(async () => Reason(await op.GetAsync<ModelDeployment>("churn-api")) == "WaitingForVersion", WakeUpBound, "the new Model wakes the deployment");
         output.WriteLine($"Model created → deployment waiting for a version: {created.Elapsed.TotalMilliseconds:0} ms");
 
         await FinishTrainingAsync(op, ChildNames.Job(ChildNames.InitialRun("churn", 1)), auc: 0.90);
-        await Poll.UntilAsync(async () => (await op.GetAsync<Model>("churn")).Status?.PromotedVersion == "1.0", "version 1.0 is promoted");
+        await Poll.UntilAsync(async () => (await op.GetAsync<Model>("churn")).Status?.PromotedVersion == "1.0", TimeSpan.FromSeconds(30), "version 1.0 is promoted");
         var promoted = Stopwatch.StartNew();
-        await Poll.UntilAsync(async () => await ServedVersionAsync(op) == "1.0", "the first promotion creates the inference Deployment", WakeUpBound);
+        await Poll.UntilAsync(async () => await ServedVersionAsync(op) == "1.0", WakeUpBound, "the first promotion creates the inference Deployment");
         output.WriteLine($"promotion of 1.0 seen → inference Deployment on 1.0: {promoted.Elapsed.TotalMilliseconds:0} ms");
     }
 
@@ -140,7 +141,7 @@ public sealed class ModelWatchTests(ITestOutputHelper output)
     /// <summary>Waits for the trainer Job and finishes it with the version its template names.</summary>
     private static async Task FinishTrainingAsync(OperatorCluster op, string jobName, double auc)
     {
-        var job = await Poll.UntilAsync(async () => await op.Client.BatchV1.ReadNamespacedJobAsync(jobName, OperatorCluster.Ns), $"the Job {jobName} exists");
+        var job = await Poll.UntilAsync(() => op.Client.BatchV1.ReadNamespacedJobAsync(jobName, OperatorCluster.Ns), _ => true, TimeSpan.FromSeconds(30), $"the Job {jobName} exists", retryOn: OperatorCluster.NotWrittenYet);
         var version = job.Spec.Template.Metadata.Labels[ChildMetadata.VersionLabel];
         await Kubelet.FinishJobAsync(op.Client, jobName, new TrainingSummary
         {

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Flywheel.Contracts.Monitoring;
+using Flywheel.Testing;
 
 namespace Flywheel.Operator.Tests.Controllers.Support;
 
@@ -14,12 +14,7 @@ internal sealed class MonitoringServer : IAsyncDisposable
 
     public MonitoringServer()
     {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
+        Port = Ports.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);

@@ -1,3 +1,4 @@
+using System.Net;
 using Flywheel.ApiServer;
 using Flywheel.Operator.Api.V1Alpha1;
 using Flywheel.Operator.Builders;
@@ -15,6 +16,7 @@ using Flywheel.Operator.Runtime.Status;
 using Flywheel.Operator.Store;
 using Flywheel.Operator.Triggers;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -127,6 +129,9 @@ internal sealed class OperatorCluster : IAsyncDisposable
         var type = ResourceType.Of<T>();
         return Client.CustomObjects.GetNamespacedCustomObjectAsync<T>(type.Group, type.Version, Ns, type.Plural, name);
     }
+
+    /// <summary>For <c>Poll</c>'s retryOn: the 404 of an object the operator has not written yet.</summary>
+    public static bool NotWrittenYet(Exception error) => error is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
 
     public async Task<IReadOnlyList<TrainingRun>> RunsAsync()
     {

@@ -6,7 +6,7 @@ using Flywheel.Operator.Runtime.Controllers;
 using Flywheel.Operator.Runtime.Informers;
 using Flywheel.Operator.Runtime.Reconciliation;
 using Flywheel.Operator.Runtime.Resilience;
-using Flywheel.Operator.Tests.Runtime.Support;
+using Flywheel.Testing;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +40,7 @@ public sealed class ControllerClusterTests
         using var cts = new CancellationTokenSource();
         var run = manager.RunAsync(cts.Token);
 
-        await Eventually.True(() => log.Contains("applied default/model-a"), "the child is applied");
+        await Poll.UntilAsync(() => log.Contains("applied default/model-a"), TimeSpan.FromSeconds(20), "the child is applied");
         Assert.Equal(0, cluster.Faults.Pending);
         var job = await client.BatchV1.ReadNamespacedJobAsync("model-a-train", "default");
         var owner = Assert.Single(job.Metadata.OwnerReferences);
@@ -52,7 +52,7 @@ public sealed class ControllerClusterTests
         var before = log.Count(l => l == "reconcile default/model-a");
         await client.BatchV1.PatchNamespacedJobAsync(
             new V1Patch("""{"metadata":{"labels":{"touched":"yes"}}}""", V1Patch.PatchType.MergePatch), "model-a-train", "default");
-        await Eventually.True(() => log.Count(l => l == "reconcile default/model-a") > before, "the child change enqueues its owner");
+        await Poll.UntilAsync(() => log.Count(l => l == "reconcile default/model-a") > before, TimeSpan.FromSeconds(20), "the child change enqueues its owner");
 
         await cts.CancelAsync();
         await run;
@@ -91,23 +91,23 @@ public sealed class ControllerClusterTests
 
         using var cts = new CancellationTokenSource();
         var run = manager.RunAsync(cts.Token);
-        await Eventually.True(() => manager.IsSynced && log.Count(l => l.StartsWith("reconcile ", StringComparison.Ordinal)) == 4, "every ConfigMap is reconciled once");
+        await Poll.UntilAsync(() => manager.IsSynced && log.Count(l => l.StartsWith("reconcile ", StringComparison.Ordinal)) == 4, TimeSpan.FromSeconds(20), "every ConfigMap is reconciled once");
         int Reconciles(string key) => log.Count(l => l == $"reconcile {key}");
 
         // A new Service enqueues the ConfigMaps of its namespace that name it, and no other.
         await client.CoreV1.CreateNamespacedServiceAsync(
             new V1Service { Metadata = new V1ObjectMeta { Name = "api", NamespaceProperty = "default" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } }, "default");
-        await Eventually.True(() => Reconciles("default/route-a") == 2 && Reconciles("default/route-b") == 2, "both ConfigMaps naming the new Service are reconciled");
+        await Poll.UntilAsync(() => Reconciles("default/route-a") == 2 && Reconciles("default/route-b") == 2, TimeSpan.FromSeconds(20), "both ConfigMaps naming the new Service are reconciled");
 
         // A label changes nothing they use: the predicate drops it before the map. The port change after it comes on
         // the same watch, so once that has reconciled them the label change has been seen and dropped.
         await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"metadata":{"labels":{"touched":"yes"}}}""", V1Patch.PatchType.MergePatch), "api", "default");
         await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"spec":{"ports":[{"port":8080}]}}""", V1Patch.PatchType.MergePatch), "api", "default");
-        await Eventually.True(() => Reconciles("default/route-a") == 3 && Reconciles("default/route-b") == 3, "the port change reconciles both");
+        await Poll.UntilAsync(() => Reconciles("default/route-a") == 3 && Reconciles("default/route-b") == 3, TimeSpan.FromSeconds(20), "the port change reconciles both");
 
         // A deletion maps the Service's last state.
         await client.CoreV1.DeleteNamespacedServiceAsync("api", "default");
-        await Eventually.True(() => Reconciles("default/route-a") == 4 && Reconciles("default/route-b") == 4, "the deletion reconciles both");
+        await Poll.UntilAsync(() => Reconciles("default/route-a") == 4 && Reconciles("default/route-b") == 4, TimeSpan.FromSeconds(20), "the deletion reconciles both");
 
         await cts.CancelAsync();
         await run;

@@ -5,6 +5,7 @@ using Flywheel.Operator.Runtime.Controllers;
 using Flywheel.Operator.Runtime.Informers;
 using Flywheel.Operator.Runtime.Reconciliation;
 using Flywheel.Operator.Tests.Runtime.Support;
+using Flywheel.Testing;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
@@ -54,8 +55,8 @@ public sealed class ControllerTests
         using var cts = new CancellationTokenSource();
         var run = manager.RunAsync(cts.Token);
 
-        await Eventually.True(() => _log.Count("ns/a") >= 1 && _log.Count("ns/b") >= 1, "both objects are reconciled");
-        await Eventually.True(() => manager.IsSynced, "the manager reports synced");
+        await Poll.UntilAsync(() => _log.Count("ns/a") >= 1 && _log.Count("ns/b") >= 1, TimeSpan.FromSeconds(20), "both objects are reconciled");
+        await Poll.UntilAsync(() => manager.IsSynced, TimeSpan.FromSeconds(20), "the manager reports synced");
         await cts.CancelAsync();
         await run;
 
@@ -72,19 +73,19 @@ public sealed class ControllerTests
         var manager = provider.GetRequiredService<ControllerManager>();
         using var cts = new CancellationTokenSource();
         var run = manager.RunAsync(cts.Token);
-        await Eventually.True(() => _log.Count("ns/owner") == 1 && manager.IsSynced, "the first reconcile");
+        await Poll.UntilAsync(() => _log.Count("ns/owner") == 1 && manager.IsSynced, TimeSpan.FromSeconds(20), "the first reconcile");
 
         _apis.Of<V1Job>().Put(new V1Job
         {
             Metadata = new V1ObjectMeta { NamespaceProperty = "ns", Name = "owner-train", OwnerReferences = [ControllerRef("v1", "ConfigMap", "owner")] },
         });
-        await Eventually.True(() => _log.Count("ns/owner") == 2, "the Job change enqueues its owner");
+        await Poll.UntilAsync(() => _log.Count("ns/owner") == 2, TimeSpan.FromSeconds(20), "the Job change enqueues its owner");
 
         _apis.Of<V1Pod>().Put(new V1Pod
         {
             Metadata = new V1ObjectMeta { NamespaceProperty = "ns", Name = "owner-train-x1", OwnerReferences = [ControllerRef("batch/v1", "Job", "owner-train")] },
         });
-        await Eventually.True(() => _log.Count("ns/owner") == 3, "the Pod change climbs Pod → Job → owner");
+        await Poll.UntilAsync(() => _log.Count("ns/owner") == 3, TimeSpan.FromSeconds(20), "the Pod change climbs Pod → Job → owner");
 
         // A child with no controller reference, or another controller's, enqueues nothing.
         _apis.Of<V1Job>().Put(new V1Job
@@ -92,7 +93,7 @@ public sealed class ControllerTests
             Metadata = new V1ObjectMeta { NamespaceProperty = "ns", Name = "stray", OwnerReferences = [ControllerRef("apps/v1", "Deployment", "owner")] },
         });
         _apis.Of<V1ConfigMap>().Put(Parent("sentinel"));
-        await Eventually.True(() => _log.Count("ns/sentinel") == 1, "a later event is processed");
+        await Poll.UntilAsync(() => _log.Count("ns/sentinel") == 1, TimeSpan.FromSeconds(20), "a later event is processed");
         await cts.CancelAsync();
         await run;
 
@@ -109,9 +110,9 @@ public sealed class ControllerTests
         using var cts = new CancellationTokenSource();
         var run = manager.RunAsync(cts.Token);
 
-        await Eventually.True(() => _log.Count("ns/flaky") == 3, "two failures then a success");
+        await Poll.UntilAsync(() => _log.Count("ns/flaky") == 3, TimeSpan.FromSeconds(20), "two failures then a success");
         _apis.Of<V1ConfigMap>().Put(Parent("sentinel"));
-        await Eventually.True(() => _log.Count("ns/sentinel") == 1, "a later event is processed");
+        await Poll.UntilAsync(() => _log.Count("ns/sentinel") == 1, TimeSpan.FromSeconds(20), "a later event is processed");
         await cts.CancelAsync();
         await run;
 
@@ -132,14 +133,14 @@ public sealed class ControllerTests
         var manager = provider.GetRequiredService<ControllerManager>();
         using var cts = new CancellationTokenSource();
         var run = manager.RunAsync(cts.Token);
-        await Eventually.True(() => _log.Count("ns/busy") >= 1, "the first reconcile starts");
+        await Poll.UntilAsync(() => _log.Count("ns/busy") >= 1, TimeSpan.FromSeconds(20), "the first reconcile starts");
 
         for (var i = 0; i < 20; i++)
         {
             _apis.Of<V1ConfigMap>().Put(Parent("busy", "slow"));
         }
 
-        await Eventually.True(() => _log.Count("ns/busy") >= 2, "changes during a reconcile run it again afterwards");
+        await Poll.UntilAsync(() => _log.Count("ns/busy") >= 2, TimeSpan.FromSeconds(20), "changes during a reconcile run it again afterwards");
         await cts.CancelAsync();
         await run;
 
@@ -156,7 +157,7 @@ public sealed class ControllerTests
         using var cts = new CancellationTokenSource();
         var run = controller.RunAsync(cts.Token);
 
-        await Eventually.True(() => _log.Count("ns/a") == 1, "the reconcile ran");
+        await Poll.UntilAsync(() => _log.Count("ns/a") == 1, TimeSpan.FromSeconds(20), "the reconcile ran");
         Assert.Equal("mutate", controller.Cache!.Get("ns", "a")!.Data["behavior"]);
         await cts.CancelAsync();
         await run;

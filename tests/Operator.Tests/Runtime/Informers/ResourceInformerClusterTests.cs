@@ -1,6 +1,6 @@
 using Flywheel.ApiServer;
 using Flywheel.Operator.Runtime.Informers;
-using Flywheel.Operator.Tests.Runtime.Support;
+using Flywheel.Testing;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,9 +25,9 @@ public sealed class ResourceInformerClusterTests
         Assert.NotNull(informer.Cache.Get("default", "before"));
 
         // A plain drop: the informer resumes from its resource version without relisting.
-        await Eventually.True(() => cluster.Faults.DropWatches() >= 1, "an open watch is cut");
+        await Poll.UntilAsync(() => cluster.Faults.DropWatches() >= 1, TimeSpan.FromSeconds(20), "an open watch is cut");
         await client.CoreV1.CreateNamespacedConfigMapAsync(Map("after-drop"), "default");
-        await Eventually.True(() => informer.Cache.Get("default", "after-drop") is not null, "the resumed watch delivers the new object");
+        await Poll.UntilAsync(() => informer.Cache.Get("default", "after-drop") is not null, TimeSpan.FromSeconds(20), "the resumed watch delivers the new object");
         Assert.Equal(1, informer.Lists);
 
         // A drop while the server is failing watches and more changes happen than it keeps history for.
@@ -39,8 +39,8 @@ public sealed class ResourceInformerClusterTests
             await client.CoreV1.CreateNamespacedConfigMapAsync(Map($"burst-{i}"), "default");
         }
 
-        await Eventually.True(() => informer.Lists >= 2, "the informer relists after 410 Gone");
-        await Eventually.True(() => informer.Cache.Get("default", "burst-29") is not null && informer.Cache.Get("default", "before") is null, "the cache matches the server");
+        await Poll.UntilAsync(() => informer.Lists >= 2, TimeSpan.FromSeconds(20), "the informer relists after 410 Gone");
+        await Poll.UntilAsync(() => informer.Cache.Get("default", "burst-29") is not null && informer.Cache.Get("default", "before") is null, TimeSpan.FromSeconds(20), "the cache matches the server");
         var server = await client.CoreV1.ListNamespacedConfigMapAsync("default");
         Assert.Equal(
             server.Items.Select(i => i.Metadata.Name).Order(),

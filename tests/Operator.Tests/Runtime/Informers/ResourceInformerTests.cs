@@ -1,5 +1,6 @@
 using Flywheel.Operator.Runtime.Informers;
 using Flywheel.Operator.Tests.Runtime.Support;
+using Flywheel.Testing;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -33,13 +34,13 @@ public sealed class ResourceInformerTests
 
         await informer.Synced.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("1", informer.Cache.Get("a", "one")!.Data["v"]);
-        await Eventually.True(() => api.OpenWatches == 1, "the watch is open");
+        await Poll.UntilAsync(() => api.OpenWatches == 1, TimeSpan.FromSeconds(20), "the watch is open");
 
         api.Put(Map("a", "one", "2"));
         api.Put(Map("b", "two"));
         api.Delete("a", "one");
 
-        await Eventually.True(() => informer.Cache.Get("a", "one") is null && informer.Cache.Get("b", "two") is not null, "the cache follows the watch");
+        await Poll.UntilAsync(() => informer.Cache.Get("a", "one") is null && informer.Cache.Get("b", "two") is not null, TimeSpan.FromSeconds(20), "the cache follows the watch");
         await cts.CancelAsync();
         await run;
         Assert.Equal(
@@ -56,12 +57,12 @@ public sealed class ResourceInformerTests
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
         await informer.Synced.WaitAsync(TimeSpan.FromSeconds(10));
-        await Eventually.True(() => api.OpenWatches == 1, "the watch is open");
+        await Poll.UntilAsync(() => api.OpenWatches == 1, TimeSpan.FromSeconds(20), "the watch is open");
 
         api.DropWatches();
         api.Put(Map("a", "while-dropped"));
 
-        await Eventually.True(() => informer.Cache.Get("a", "while-dropped") is not null, "the event made during the drop arrives");
+        await Poll.UntilAsync(() => informer.Cache.Get("a", "while-dropped") is not null, TimeSpan.FromSeconds(20), "the event made during the drop arrives");
         Assert.Equal(1, informer.Lists);
         Assert.True(api.WatchCalls >= 2);
         await cts.CancelAsync();
@@ -89,7 +90,7 @@ public sealed class ResourceInformerTests
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
         await informer.Synced.WaitAsync(TimeSpan.FromSeconds(10));
-        await Eventually.True(() => api.OpenWatches == 1, "the watch is open");
+        await Poll.UntilAsync(() => api.OpenWatches == 1, TimeSpan.FromSeconds(20), "the watch is open");
 
         // The connection drops, objects change, and the server compacts the history the informer would resume from.
         api.Pause();
@@ -99,8 +100,8 @@ public sealed class ResourceInformerTests
         api.Compact();
         api.Resume();
 
-        await Eventually.True(() => informer.Lists == 2, "the informer relists after 410 Gone");
-        await Eventually.True(() => informer.Cache.Get("a", "new") is not null, "the relist fills the cache");
+        await Poll.UntilAsync(() => informer.Lists == 2, TimeSpan.FromSeconds(20), "the informer relists after 410 Gone");
+        await Poll.UntilAsync(() => informer.Cache.Get("a", "new") is not null, TimeSpan.FromSeconds(20), "the relist fills the cache");
         Assert.Null(informer.Cache.Get("a", "goes"));
         Assert.NotNull(informer.Cache.Get("a", "stays"));
         Assert.Equal(["goes"], deleted);
@@ -132,7 +133,7 @@ public sealed class ResourceInformerTests
         Assert.Equal(0, Volatile.Read(ref resyncs));
         time.Advance(TimeSpan.FromMinutes(1));
 
-        await Eventually.True(() => Volatile.Read(ref resyncs) == 2, "both objects are re-delivered");
+        await Poll.UntilAsync(() => Volatile.Read(ref resyncs) == 2, TimeSpan.FromSeconds(20), "both objects are re-delivered");
         await cts.CancelAsync();
         await run;
     }

@@ -1,6 +1,6 @@
 using Flywheel.ApiServer;
 using Flywheel.Operator.Runtime.LeaderElection;
-using Flywheel.Operator.Tests.Runtime.Support;
+using Flywheel.Testing;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -53,7 +53,7 @@ public sealed class LeaderElectedRunnerTests
         using var stopA = new CancellationTokenSource();
         using var stopB = new CancellationTokenSource();
         var runA = a.RunAsync(Work("a"), stopA.Token);
-        await Eventually.True(() => a.IsLeader, "the first replica leads");
+        await Poll.UntilAsync(() => a.IsLeader, TimeSpan.FromSeconds(20), "the first replica leads");
         var runB = b.RunAsync(Work("b"), stopB.Token);
 
         // For several lease periods the standby must stay a standby.
@@ -73,7 +73,7 @@ public sealed class LeaderElectedRunnerTests
 
         await stopA.CancelAsync();
         await runA;
-        await Eventually.True(() => b.IsLeader, "the standby takes over", TimeSpan.FromSeconds(15));
+        await Poll.UntilAsync(() => b.IsLeader, TimeSpan.FromSeconds(15), "the standby takes over");
         lock (active)
         {
             Assert.Equal(["b"], active);
@@ -107,7 +107,7 @@ public sealed class LeaderElectedRunnerTests
                 }
             },
             stop.Token);
-        await Eventually.True(() => runner.IsLeader, "the replica leads");
+        await Poll.UntilAsync(() => runner.IsLeader, TimeSpan.FromSeconds(20), "the replica leads");
 
         cluster.Faults.FailNext("update", "leases", count: 1000, statusCode: 500);
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Flywheel.Testing;
 using k8s;
 
 namespace Flywheel.Operator.Tests.Runtime.Support;
@@ -25,7 +25,7 @@ internal sealed class LoopbackApiServer : IAsyncDisposable
     public LoopbackApiServer(Func<RecordedRequest, CannedResponse> handler)
     {
         _handler = handler;
-        Port = FreePort();
+        Port = Ports.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
@@ -77,12 +77,5 @@ internal sealed class LoopbackApiServer : IAsyncDisposable
             await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }
