@@ -152,7 +152,8 @@ internal sealed class ModelMonitor
     /// <summary>Sets the input and prediction counters to the window's totals, and the drift, ratio and window gauges; called before each scrape.</summary>
     public void UpdateGauges()
     {
-        var totals = _window.Totals();
+        var window = _window.Snapshot();
+        var totals = window.Totals;
         for (var f = 0; f < _binCounters.Length; f++)
         {
             for (var b = 0; b < _binCounters[f].Length; b++)
@@ -166,7 +167,7 @@ internal sealed class ModelMonitor
             _predictionCounters[c].IncTo(totals[_distributions - 1][c]);
         }
 
-        var summary = Summary("gauges", DateTimeOffset.UnixEpoch);
+        var summary = Summary("gauges", DateTimeOffset.UnixEpoch, window);
         foreach (var feature in summary.Features)
         {
             _metrics.InputDrift.WithLabels(_identity[0], _identity[1], _identity[2], feature.Name, _methodLabel).Set(feature.Drift);
@@ -190,9 +191,11 @@ internal sealed class ModelMonitor
         }
     }
 
-    public MonitoringSummary Summary(string replica, DateTimeOffset now)
+    public MonitoringSummary Summary(string replica, DateTimeOffset now) => Summary(replica, now, _window.Snapshot());
+
+    private MonitoringSummary Summary(string replica, DateTimeOffset now, WindowSnapshot window)
     {
-        var (counts, rows) = _window.Snapshot();
+        var (counts, _, rows) = window;
         var features = new List<FeatureWindow>();
         for (var f = 0; f < _schema.Features.Count; f++)
         {

@@ -106,23 +106,16 @@ internal sealed class SlidingWindow
         _filled = (int)Math.Min(_capacity, filled + (long)rows);
     }
 
-    /// <summary>A consistent copy of every distribution's counts and the row count.</summary>
-    public (long[][] Counts, int Rows) Snapshot()
+    /// <summary>A consistent copy of every distribution's window counts and totals since start, and the window's row count.</summary>
+    public WindowSnapshot Snapshot()
     {
         lock (_lock)
         {
             Drain();
-            return ([.. _counts.Select(c => (long[])c.Clone())], _filled);
-        }
-    }
-
-    /// <summary>Every distribution's bin totals since start, after applying what is queued.</summary>
-    public long[][] Totals()
-    {
-        lock (_lock)
-        {
-            Drain();
-            return [.. _totals.Select(c => (long[])c.Clone())];
+            return new WindowSnapshot([.. _counts.Select(c => (long[])c.Clone())], [.. _totals.Select(c => (long[])c.Clone())], _filled);
         }
     }
 }
+
+/// <summary>Per distribution: bin counts over the window and bin totals since start; and the rows in the window.</summary>
+internal readonly record struct WindowSnapshot(long[][] Counts, long[][] Totals, int Rows);

@@ -11,13 +11,13 @@ public sealed class SlidingWindowTests
 
         // bins[d × rows + r]: distribution 0 then distribution 1.
         window.Add([0, 1, 2, 1, 1, 0], rows: 3);
-        var (counts, rows) = window.Snapshot();
+        var (counts, _, rows) = window.Snapshot();
         Assert.Equal(3, rows);
         Assert.Equal([1, 1, 1], counts[0]);
         Assert.Equal([1, 2], counts[1]);
 
         window.Add([2, 2, 0, 0], rows: 2);
-        (counts, rows) = window.Snapshot();
+        (counts, _, rows) = window.Snapshot();
         Assert.Equal(4, rows);
         Assert.Equal([0, 1, 3], counts[0]);
         Assert.Equal([3, 1], counts[1]);
@@ -30,12 +30,15 @@ public sealed class SlidingWindowTests
 
         window.Add([0], rows: 1);
         window.Add([1, 2, 3, 3, 3], rows: 5);
-        var (counts, rows) = window.Snapshot();
+        var (counts, _, rows) = window.Snapshot();
 
         Assert.Equal(3, rows);
         Assert.Equal([0, 0, 0, 3], counts[0]);
         window.Add([0], rows: 1);
         Assert.Equal([1, 0, 0, 2], window.Snapshot().Counts[0]);
+
+        // Totals keep every row since start, whatever has left the window.
+        Assert.Equal([2, 1, 1, 3], window.Snapshot().Totals[0]);
     }
 
     [Fact]
@@ -50,7 +53,7 @@ public sealed class SlidingWindowTests
                 window.Add([(ushort)t, (ushort)t, 0, 1], rows: 2);
             }
         })));
-        var (counts, rows) = window.Snapshot();
+        var (counts, _, rows) = window.Snapshot();
 
         Assert.Equal(16_000, rows);
         Assert.Equal([4000, 4000, 4000, 4000], counts[0]);
