@@ -126,8 +126,9 @@ internal sealed class InferenceEndpoints(ServerState state, ILogger logger)
             }
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            metrics.Record(outcome, seconds);
-            model.Monitor?.Requests.Record(Array.IndexOf(RequestOutcome.All, outcome), seconds);
+            var outcomeIndex = Array.IndexOf(RequestOutcome.All, outcome);
+            metrics.Record(outcomeIndex, seconds);
+            model.Monitor?.Requests.Record(outcomeIndex, seconds);
             model.Release();
         }
     }
@@ -147,11 +148,11 @@ internal sealed class InferenceEndpoints(ServerState state, ILogger logger)
 
         public Gauge.Child Inflight { get; }
 
-        public void Record(string outcome, double seconds)
+        /// <summary>Counts one request; <paramref name="outcome"/> indexes <see cref="RequestOutcome.All"/>.</summary>
+        public void Record(int outcome, double seconds)
         {
-            var i = Array.IndexOf(RequestOutcome.All, outcome);
-            _requests[i].Inc();
-            _durations[i].Observe(seconds);
+            _requests[outcome].Inc();
+            _durations[outcome].Observe(seconds);
         }
     }
 }
