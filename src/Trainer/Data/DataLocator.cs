@@ -110,7 +110,7 @@ internal sealed class DataLocator(string dataRoot, string scratchDirectory, Data
             if (!response.IsSuccessStatusCode)
             {
                 var fix = (int)response.StatusCode is 401 or 403
-                    ? $"check the credentials in data.credentialsSecretRef ({(s3 ? (access.SignsS3 ? "the request was signed for region " + access.Region : "none were set, so the request was anonymous") : (access.BearerToken is null ? "no token was set" : "a bearer token was sent"))})"
+                    ? $"check the credentials in data.credentialsSecretRef ({HowSent(s3)})"
                     : "fix the URL or its access";
                 throw new TrainingInputException($"{field}: GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}; {fix}");
             }
@@ -132,4 +132,13 @@ internal sealed class DataLocator(string dataRoot, string scratchDirectory, Data
 
         return target;
     }
+
+    /// <summary>What credentials went with a refused request, so that the message says where to look.</summary>
+    private string HowSent(bool s3) => (s3, access.SignsS3, access.BearerToken is not null) switch
+    {
+        (true, true, _) => "the request was signed for region " + access.Region,
+        (true, false, _) => "none were set, so the request was anonymous",
+        (false, _, true) => "a bearer token was sent",
+        (false, _, false) => "no token was set",
+    };
 }

@@ -60,24 +60,8 @@ internal static class S3Signer
     }
 
     /// <summary>Percent-encodes everything but RFC 3986's unreserved characters (and '/' in paths), as S3 does.</summary>
-    public static string Encode(string value, bool keepSlash)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            var c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~' || (keepSlash && c == '/'))
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"%{b:X2}");
-            }
-        }
-
-        return builder.ToString();
-    }
+    public static string Encode(string value, bool keepSlash) =>
+        keepSlash ? string.Join('/', value.Split('/').Select(Uri.EscapeDataString)) : Uri.EscapeDataString(value);
 
     /// <summary>The path as sent, decoded once and encoded S3's way (S3 paths are not normalised or encoded twice).</summary>
     private static string CanonicalPath(Uri uri)
