@@ -8,12 +8,6 @@ namespace Flywheel.Trainer;
 /// <summary>The trainer's command line.</summary>
 internal static class TrainerCli
 {
-    public const string SpecVariable = "FLYWHEEL_TRAINING_SPEC";
-    public const string StoreVariable = "FLYWHEEL_MODEL_STORE";
-    public const string TerminationLogVariable = "FLYWHEEL_TERMINATION_LOG";
-    public const string DataRootVariable = "FLYWHEEL_DATA_ROOT";
-    public const string FeedbackLogsVariable = "FLYWHEEL_FEEDBACK_LOGS";
-
     /// <summary>Exit code for a failure that is not the input's fault.</summary>
     public const int InternalError = 1;
 
@@ -58,13 +52,13 @@ internal static class TrainerCli
     private static async Task<int> TrainAsync(CommandLine args, TextWriter stdout, TextWriter stderr, bool progressBar, CancellationToken cancellationToken)
     {
         args.RejectUnknown("spec", "output", "termination-log", "data-root", "feedback-logs", "no-latency");
-        var specPath = args.Get("spec") ?? Environment.GetEnvironmentVariable(SpecVariable)
-            ?? throw new CommandLineException($"--spec is required (or set {SpecVariable}): the path of the frozen training spec");
-        var output = args.Get("output") ?? Environment.GetEnvironmentVariable(StoreVariable)
-            ?? throw new CommandLineException($"--output is required (or set {StoreVariable}): the model store root or version directory");
-        var terminationLog = args.Get("termination-log") ?? Environment.GetEnvironmentVariable(TerminationLogVariable) ?? TrainingSummary.DefaultPath;
-        var dataRoot = args.Get("data-root") ?? Environment.GetEnvironmentVariable(DataRootVariable) ?? new TrainerOptions().DataRoot;
-        var feedbackLogs = args.Get("feedback-logs") ?? Environment.GetEnvironmentVariable(FeedbackLogsVariable);
+        var specPath = args.Get("spec") ?? Environment.GetEnvironmentVariable(TrainerEnvironment.Spec)
+            ?? throw new CommandLineException($"--spec is required (or set {TrainerEnvironment.Spec}): the path of the frozen training spec");
+        var output = args.Get("output") ?? Environment.GetEnvironmentVariable(TrainerEnvironment.Store)
+            ?? throw new CommandLineException($"--output is required (or set {TrainerEnvironment.Store}): the model store root or version directory");
+        var terminationLog = args.Get("termination-log") ?? Environment.GetEnvironmentVariable(TrainerEnvironment.TerminationLog) ?? TrainingSummary.DefaultPath;
+        var dataRoot = args.Get("data-root") ?? Environment.GetEnvironmentVariable(TrainerEnvironment.DataRoot) ?? new TrainerOptions().DataRoot;
+        var feedbackLogs = args.Get("feedback-logs") ?? Environment.GetEnvironmentVariable(TrainerEnvironment.FeedbackLogs);
 
         TrainingSummary summary;
         int code;
@@ -72,7 +66,7 @@ internal static class TrainerCli
         {
             if (!File.Exists(specPath))
             {
-                throw new TrainingInputException($"spec file {specPath} does not exist; fix --spec or {SpecVariable}");
+                throw new TrainingInputException($"spec file {specPath} does not exist; fix --spec or {TrainerEnvironment.Spec}");
             }
 
             TrainingSpec spec;

@@ -124,9 +124,9 @@ public sealed class TrainerCliTests
         await File.WriteAllTextAsync(dir.File("spec.json"), TrainingSpecJson.Serialize(Specs.For("regression", data)));
         (string Name, string Value)[] variables =
         [
-            (TrainerCli.SpecVariable, dir.File("spec.json")),
-            (TrainerCli.StoreVariable, dir.File("store")),
-            (TrainerCli.TerminationLogVariable, dir.File("termination-log")),
+            (Flywheel.Contracts.Training.TrainerEnvironment.Spec, dir.File("spec.json")),
+            (Flywheel.Contracts.Training.TrainerEnvironment.Store, dir.File("store")),
+            (Flywheel.Contracts.Training.TrainerEnvironment.TerminationLog, dir.File("termination-log")),
         ];
         foreach (var (name, value) in variables)
         {

@@ -13,27 +13,6 @@ public static class TrainingJobBuilder
     public const string DataRoot = "/data";
     public const string ContainerName = "trainer";
 
-    // Trainer environment, as src/Trainer/TrainerCli.cs reads it.
-    public const string SpecVariable = "FLYWHEEL_TRAINING_SPEC";
-    public const string StoreVariable = "FLYWHEEL_MODEL_STORE";
-    public const string TerminationLogVariable = "FLYWHEEL_TERMINATION_LOG";
-    public const string DataRootVariable = "FLYWHEEL_DATA_ROOT";
-    public const string FeedbackLogsVariable = "FLYWHEEL_FEEDBACK_LOGS";
-
-    /// <summary>
-    /// Keys of <c>data.credentialsSecretRef</c> and the trainer variables they become (src/Trainer/Data/DataAccess.cs):
-    /// S3 keys sign s3:// reads, <c>token</c> is a bearer token for https:// reads. Every key is optional, so a
-    /// Secret holds only what its source needs.
-    /// </summary>
-    public static readonly IReadOnlyList<(string Key, string Variable)> CredentialKeys =
-    [
-        ("accessKeyId", "AWS_ACCESS_KEY_ID"),
-        ("secretAccessKey", "AWS_SECRET_ACCESS_KEY"),
-        ("sessionToken", "AWS_SESSION_TOKEN"),
-        ("region", "AWS_REGION"),
-        ("token", "FLYWHEEL_DATA_TOKEN"),
-    ];
-
     /// <summary>A finished Job stays a day for <c>kubectl logs</c>; the run's status keeps the result for good.</summary>
     public const int TtlSecondsAfterFinished = 86_400;
 
@@ -77,20 +56,21 @@ public static class TrainingJobBuilder
 
         var env = new List<V1EnvVar>
         {
-            new() { Name = SpecVariable, Value = $"{SpecMountPath}/{SpecKey}" },
-            new() { Name = StoreVariable, Value = settings.PodModelStorePath },
-            new() { Name = TerminationLogVariable, Value = TrainingSummary.DefaultPath },
-            new() { Name = DataRootVariable, Value = DataRoot },
+            new() { Name = TrainerEnvironment.Spec, Value = $"{SpecMountPath}/{SpecKey}" },
+            new() { Name = TrainerEnvironment.Store, Value = settings.PodModelStorePath },
+            new() { Name = TrainerEnvironment.TerminationLog, Value = TrainingSummary.DefaultPath },
+            new() { Name = TrainerEnvironment.DataRoot, Value = DataRoot },
         };
         if (run.Spec.Data?.IncludeFeedback == true)
         {
             // The inference pods log predictions and feedback beside the model's versions on the store.
-            env.Add(new V1EnvVar { Name = FeedbackLogsVariable, Value = InferenceDeploymentBuilder.LogDirectory(settings, run.Metadata.NamespaceProperty, run.Spec.ModelRef.Name) });
+            env.Add(new V1EnvVar { Name = TrainerEnvironment.FeedbackLogs, Value = InferenceDeploymentBuilder.LogDirectory(settings, run.Metadata.NamespaceProperty, run.Spec.ModelRef.Name) });
         }
 
         if (run.Spec.Data?.CredentialsSecretRef?.Name is { Length: > 0 } secret)
         {
-            env.AddRange(CredentialKeys.Select(c => new V1EnvVar
+            // Every key is optional, so a Secret holds only what its source needs.
+            env.AddRange(TrainerEnvironment.CredentialKeys.Select(c => new V1EnvVar
             {
                 Name = c.Variable,
                 ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = c.Key, Optional = true } },

@@ -1,3 +1,5 @@
+using Flywheel.Contracts.Training;
+
 namespace Flywheel.Trainer.Data;
 
 /// <summary>
@@ -7,14 +9,6 @@ namespace Flywheel.Trainer.Data;
 /// </summary>
 public sealed record DataAccess
 {
-    public const string S3EndpointVariable = "FLYWHEEL_S3_ENDPOINT";
-    public const string RegionVariable = "AWS_REGION";
-    public const string DefaultRegionVariable = "AWS_DEFAULT_REGION";
-    public const string AccessKeyIdVariable = "AWS_ACCESS_KEY_ID";
-    public const string SecretAccessKeyVariable = "AWS_SECRET_ACCESS_KEY";
-    public const string SessionTokenVariable = "AWS_SESSION_TOKEN";
-    public const string TokenVariable = "FLYWHEEL_DATA_TOKEN";
-
     /// <summary>Anonymous access to AWS S3 in us-east-1.</summary>
     public static DataAccess Anonymous { get; } = new();
 
@@ -41,12 +35,12 @@ public sealed record DataAccess
         static string? Read(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;
         return new DataAccess
         {
-            S3Endpoint = Read(S3EndpointVariable),
-            Region = Read(RegionVariable) ?? Read(DefaultRegionVariable) ?? "us-east-1",
-            AccessKeyId = Read(AccessKeyIdVariable),
-            SecretAccessKey = Read(SecretAccessKeyVariable),
-            SessionToken = Read(SessionTokenVariable),
-            BearerToken = Read(TokenVariable),
+            S3Endpoint = Read(TrainerEnvironment.S3Endpoint),
+            Region = Read(TrainerEnvironment.Region) ?? Read(TrainerEnvironment.DefaultRegion) ?? "us-east-1",
+            AccessKeyId = Read(TrainerEnvironment.AccessKeyId),
+            SecretAccessKey = Read(TrainerEnvironment.SecretAccessKey),
+            SessionToken = Read(TrainerEnvironment.SessionToken),
+            BearerToken = Read(TrainerEnvironment.DataToken),
         };
     }
 
@@ -54,6 +48,6 @@ public sealed record DataAccess
     /// A clear error for half-set credentials, which would otherwise surface as an opaque 403; null when usable.
     /// </summary>
     public string? Problem() => string.IsNullOrEmpty(AccessKeyId) != string.IsNullOrEmpty(SecretAccessKey)
-        ? $"only one of {AccessKeyIdVariable} and {SecretAccessKeyVariable} is set; the credentials Secret needs both accessKeyId and secretAccessKey"
+        ? $"only one of {TrainerEnvironment.AccessKeyId} and {TrainerEnvironment.SecretAccessKey} is set; the credentials Secret needs both accessKeyId and secretAccessKey"
         : null;
 }

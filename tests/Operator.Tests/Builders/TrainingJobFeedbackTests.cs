@@ -14,8 +14,8 @@ public sealed class TrainingJobFeedbackTests
 
         var env = TrainingJobBuilder.BuildJob(run, "1.1", Settings).Spec.Template.Spec.Containers[0].Env.ToDictionary(e => e.Name, e => e.Value);
 
-        Assert.Equal(InferenceDeploymentBuilder.LogDirectory(Settings, run.Metadata.NamespaceProperty, run.Spec.ModelRef.Name), env[TrainingJobBuilder.FeedbackLogsVariable]);
-        Assert.Equal($"{Settings.PodModelStorePath}/ml/churn-model/logs", env[TrainingJobBuilder.FeedbackLogsVariable]);
+        Assert.Equal(InferenceDeploymentBuilder.LogDirectory(Settings, run.Metadata.NamespaceProperty, run.Spec.ModelRef.Name), env[Flywheel.Contracts.Training.TrainerEnvironment.FeedbackLogs]);
+        Assert.Equal($"{Settings.PodModelStorePath}/ml/churn-model/logs", env[Flywheel.Contracts.Training.TrainerEnvironment.FeedbackLogs]);
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class TrainingJobFeedbackTests
 
         var env = TrainingJobBuilder.BuildJob(run, "1.1", Settings).Spec.Template.Spec.Containers[0].Env.Select(e => e.Name);
 
-        Assert.DoesNotContain(TrainingJobBuilder.FeedbackLogsVariable, env);
+        Assert.DoesNotContain(Flywheel.Contracts.Training.TrainerEnvironment.FeedbackLogs, env);
     }
 
     [Fact]
