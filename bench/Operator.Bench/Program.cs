@@ -4,6 +4,8 @@ using Flywheel.Operator.Api.V1Alpha1;
 using Flywheel.Operator.Builders;
 using Flywheel.Operator.Controllers;
 using Flywheel.Operator.Runtime.Controllers;
+using Flywheel.Operator.Runtime.Informers;
+using Flywheel.Testing;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -158,7 +160,7 @@ public static class Program
         var serving = 0;
         while (DateTime.UtcNow < deadline)
         {
-            var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<ClusterReader.CustomList<ModelDeployment>>(FlywheelApi.Group, FlywheelApi.Version, Ns, "modeldeployments");
+            var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<CustomResourceList<ModelDeployment>>(FlywheelApi.Group, FlywheelApi.Version, Ns, "modeldeployments");
             serving = list.Items.Count(d => d.Status?.ServingVersion == "1.0");
             if (serving == count)
             {

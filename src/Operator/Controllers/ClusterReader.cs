@@ -2,6 +2,7 @@ using System.Net;
 using Flywheel.Operator.Api.V1Alpha1;
 using Flywheel.Operator.Builders;
 using Flywheel.Operator.Runtime.Api;
+using Flywheel.Operator.Runtime.Informers;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -23,7 +24,7 @@ public sealed class ClusterReader(IKubernetes client, KubeApi api, TimeProvider 
     public async Task<IReadOnlyList<TrainingRun>> TrainingRunsAsync(string ns, string model, CancellationToken cancellationToken)
     {
         var list = await api.ExecuteAsync(
-            ct => client.CustomObjects.ListNamespacedCustomObjectAsync<CustomList<TrainingRun>>(
+            ct => client.CustomObjects.ListNamespacedCustomObjectAsync<CustomResourceList<TrainingRun>>(
                 FlywheelApi.Group, FlywheelApi.Version, ns, "trainingruns", labelSelector: $"{ChildMetadata.ModelLabel}={model}", cancellationToken: ct),
             cancellationToken).ConfigureAwait(false);
         return [.. list.Items];
@@ -32,7 +33,7 @@ public sealed class ClusterReader(IKubernetes client, KubeApi api, TimeProvider 
     public async Task<IReadOnlyList<ModelDeployment>> ModelDeploymentsAsync(string ns, CancellationToken cancellationToken)
     {
         var list = await api.ExecuteAsync(
-            ct => client.CustomObjects.ListNamespacedCustomObjectAsync<CustomList<ModelDeployment>>(
+            ct => client.CustomObjects.ListNamespacedCustomObjectAsync<CustomResourceList<ModelDeployment>>(
                 FlywheelApi.Group, FlywheelApi.Version, ns, "modeldeployments", cancellationToken: ct),
             cancellationToken).ConfigureAwait(false);
         return [.. list.Items];
@@ -113,21 +114,5 @@ public sealed class ClusterReader(IKubernetes client, KubeApi api, TimeProvider 
         return api.ExecuteAsync(
             ct => client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, FlywheelApi.Group, FlywheelApi.Version, entity.Metadata.NamespaceProperty, plural, entity.Metadata.Name, cancellationToken: ct),
             cancellationToken);
-    }
-
-    /// <summary>The list envelope of a custom resource.</summary>
-    public sealed class CustomList<T> : IKubernetesObject<V1ListMeta>, IItems<T>
-    {
-        [System.Text.Json.Serialization.JsonPropertyName("apiVersion")]
-        public string ApiVersion { get; set; } = string.Empty;
-
-        [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string Kind { get; set; } = string.Empty;
-
-        [System.Text.Json.Serialization.JsonPropertyName("metadata")]
-        public V1ListMeta Metadata { get; set; } = new();
-
-        [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public IList<T> Items { get; set; } = [];
     }
 }

@@ -56,7 +56,7 @@ internal sealed class CustomResourceApi<T>(IKubernetes client) : IResourceApi<T>
 }
 
 /// <summary>The list envelope of a custom resource.</summary>
-internal sealed class CustomResourceList<T> : IKubernetesObject<V1ListMeta>, IItems<T>
+public sealed class CustomResourceList<T> : IKubernetesObject<V1ListMeta>, IItems<T>
 {
     [System.Text.Json.Serialization.JsonPropertyName("apiVersion")]
     public string ApiVersion { get; set; } = string.Empty;

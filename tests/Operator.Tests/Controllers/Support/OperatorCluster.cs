@@ -15,6 +15,7 @@ using Flywheel.Operator.Runtime.Resilience;
 using Flywheel.Operator.Runtime.Status;
 using Flywheel.Operator.Store;
 using Flywheel.Operator.Triggers;
+using Flywheel.Testing;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -135,7 +136,7 @@ internal sealed class OperatorCluster : IAsyncDisposable
 
     public async Task<IReadOnlyList<TrainingRun>> RunsAsync()
     {
-        var list = await Client.CustomObjects.ListNamespacedCustomObjectAsync<ClusterReader.CustomList<TrainingRun>>(FlywheelApi.Group, FlywheelApi.Version, Ns, "trainingruns");
+        var list = await Client.CustomObjects.ListNamespacedCustomObjectAsync<CustomResourceList<TrainingRun>>(FlywheelApi.Group, FlywheelApi.Version, Ns, "trainingruns");
         return [.. list.Items];
     }
 

@@ -1,13 +1,16 @@
-namespace Flywheel.Operator.Tests.Controllers.Support;
+using System.Collections.Concurrent;
 
-/// <summary>Counts the requests that change something (every verb but GET), as the API server would see them.</summary>
-internal sealed class WriteCounter : DelegatingHandler
+namespace Flywheel.Testing;
+
+/// <summary>Counts a client's requests that change something (every verb but GET), as the API server would see them.</summary>
+public sealed class WriteCounter : DelegatingHandler
 {
+    private readonly ConcurrentQueue<string> _log = new();
     private int _writes;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
 
     public int Writes => Volatile.Read(ref _writes);
 
+    /// <summary>Each write as "METHOD path?query", in order.</summary>
     public IReadOnlyList<string> Log => [.. _log];
 
     public void Reset()
