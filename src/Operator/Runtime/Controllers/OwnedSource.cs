@@ -19,39 +19,17 @@ internal interface IOwnedSource
 /// <summary>Creates the owned-kind source for one controller run.</summary>
 internal delegate IOwnedSource OwnedSourceFactory(IResourceApis apis, IReadOnlyList<string?> namespaces, TimeProvider time, ILoggerFactory logs, InformerOptions options);
 
-internal sealed class OwnedSource<TChild> : IOwnedSource where TChild : class, IKubernetesObject<V1ObjectMeta>
+internal sealed class OwnedSource<TChild>(IResourceApis apis, IReadOnlyList<string?> namespaces, TimeProvider time, ILoggerFactory logs, InformerOptions options)
+    : IOwnedSource where TChild : class, IKubernetesObject<V1ObjectMeta>
 {
-    private readonly IReadOnlyList<ResourceInformer<TChild>> _informers;
+    private readonly NamespacedInformers<TChild> _informers = new(apis, namespaces, time, logs, options);
 
-    public OwnedSource(IResourceApis apis, IReadOnlyList<string?> namespaces, TimeProvider time, ILoggerFactory logs, InformerOptions options)
-    {
-        var api = apis.For<TChild>();
-        var logger = logs.CreateLogger<ResourceInformer<TChild>>();
-        _informers = [.. namespaces.Select(ns => new ResourceInformer<TChild>(api, ns, time, logger, options))];
-        Type = api.Type;
-    }
+    public ResourceType Type => _informers.Type;
 
-    public ResourceType Type { get; }
+    public bool IsSynced => _informers.IsSynced;
 
-    public bool IsSynced => _informers.All(i => i.Synced.IsCompletedSuccessfully);
+    public IKubernetesObject<V1ObjectMeta>? Find(ObjectKey key) => _informers.Find(key);
 
-    public IKubernetesObject<V1ObjectMeta>? Find(ObjectKey key) =>
-        _informers.Select(i => i.Cache.Get(key)).FirstOrDefault(o => o is not null);
-
-    public Task RunAsync(Action<IKubernetesObject<V1ObjectMeta>> changed, CancellationToken cancellationToken)
-    {
-        foreach (var informer in _informers)
-        {
-            // A resync of a child carries no news; the owner has its own resync.
-            informer.Changed += e =>
-            {
-                if (e.Type != ResourceEventType.Resync)
-                {
-                    changed(e.Object);
-                }
-            };
-        }
-
-        return Task.WhenAll(_informers.Select(i => i.RunAsync(cancellationToken)));
-    }
+    public Task RunAsync(Action<IKubernetesObject<V1ObjectMeta>> changed, CancellationToken cancellationToken) =>
+        _informers.RunAsync(e => changed(e.Object), cancellationToken);
 }

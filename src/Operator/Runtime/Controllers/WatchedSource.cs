@@ -27,7 +27,7 @@ internal sealed class WatchedSource<TEntity, TOther> : IWatchedSource
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
     where TOther : class, IKubernetesObject<V1ObjectMeta>
 {
-    private readonly IReadOnlyList<ResourceInformer<TOther>> _informers;
+    private readonly NamespacedInformers<TOther> _informers;
     private readonly Func<TOther, ControllerCache<TEntity>, IEnumerable<ObjectKey>> _map;
     private readonly Func<ResourceEvent<TOther>, bool>? _predicate;
     private readonly ControllerCache<TEntity> _cache;
@@ -42,27 +42,21 @@ internal sealed class WatchedSource<TEntity, TOther> : IWatchedSource
         Func<TOther, ControllerCache<TEntity>, IEnumerable<ObjectKey>> map,
         Func<ResourceEvent<TOther>, bool>? predicate)
     {
-        var api = apis.For<TOther>();
-        var logger = logs.CreateLogger<ResourceInformer<TOther>>();
-        _informers = [.. namespaces.Select(ns => new ResourceInformer<TOther>(api, ns, time, logger, options))];
+        _informers = new NamespacedInformers<TOther>(apis, namespaces, time, logs, options);
         _map = map;
         _predicate = predicate;
         _cache = cache;
-        Type = api.Type;
     }
 
-    public ResourceType Type { get; }
+    public ResourceType Type => _informers.Type;
 
-    public bool IsSynced => _informers.All(i => i.Synced.IsCompletedSuccessfully);
+    public bool IsSynced => _informers.IsSynced;
 
-    public Task RunAsync(Action<ObjectKey> enqueue, CancellationToken cancellationToken)
-    {
-        foreach (var informer in _informers)
-        {
-            // A resync of the other kind carries no news; the controller's own kind has its own resync.
-            informer.Changed += e =>
+    public Task RunAsync(Action<ObjectKey> enqueue, CancellationToken cancellationToken) =>
+        _informers.RunAsync(
+            e =>
             {
-                if (e.Type == ResourceEventType.Resync || (_predicate is not null && !_predicate(e)))
+                if (_predicate is not null && !_predicate(e))
                 {
                     return;
                 }
@@ -71,9 +65,6 @@ internal sealed class WatchedSource<TEntity, TOther> : IWatchedSource
                 {
                     enqueue(key);
                 }
-            };
-        }
-
-        return Task.WhenAll(_informers.Select(i => i.RunAsync(cancellationToken)));
-    }
+            },
+            cancellationToken);
 }
