@@ -26,6 +26,27 @@ public sealed class ModelDeploymentControllerTests
         return op.CreateAsync(deployment);
     }
 
+    /// <summary>
+    /// 1.0 serves under <paramref name="analysis"/>; then 1.1 is promoted and rolls out while its pod reports
+    /// <paramref name="summary"/>, and the deployment is reconciled once more.
+    /// </summary>
+    private static async Task RollOutWithSummaryAsync(OperatorCluster op, MonitoringServer pod, AnalysisSpec analysis, Flywheel.Contracts.Monitoring.MonitoringSummary summary)
+    {
+        var model = await ModelWithVersionsAsync(op, promoted: "1.0");
+        await DeploymentAsync(op, s => s.Rollout = new RolloutSpec { Analysis = analysis });
+        await ReconcileAsync(op);
+        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
+        await ReconcileAsync(op);
+
+        model.Status.PromotedVersion = "1.1";
+        await op.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<Model>(model, "flywheel.dev", "v1alpha1", OperatorCluster.Ns, "models", "churn");
+        await ReconcileAsync(op);
+        pod.Summary = summary with { Model = "churn", Namespace = OperatorCluster.Ns };
+        await Kubelet.ReadyInferencePodAsync(op.Client, "churn-api", "1.1", pod.Port, "churn-api-inference-1");
+        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
+        await ReconcileAsync(op);
+    }
+
     private static async Task ReconcileAsync(OperatorCluster op)
     {
         op.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -100,20 +121,9 @@ public sealed class ModelDeploymentControllerTests
     {
         await using var op = await OperatorCluster.StartAsync();
         await using var pod = new MonitoringServer();
-        var model = await ModelWithVersionsAsync(op, promoted: "1.0");
-        await DeploymentAsync(op, s => s.Rollout = new RolloutSpec { Analysis = new AnalysisSpec { Window = "10m", MinAccuracy = 0.8 } });
-        await ReconcileAsync(op);
-        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
-        await ReconcileAsync(op);
 
-        // 1.1 is promoted and rolls out; its pod reports 50% live accuracy over 40 labelled predictions.
-        model.Status.PromotedVersion = "1.1";
-        await op.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<Model>(model, "flywheel.dev", "v1alpha1", OperatorCluster.Ns, "models", "churn");
-        await ReconcileAsync(op);
-        pod.Summary = Summaries.Replica("churn-api-1", [50, 50], 0, labeled: 40, correct: 20, version: "1.1") with { Model = "churn", Namespace = OperatorCluster.Ns };
-        await Kubelet.ReadyInferencePodAsync(op.Client, "churn-api", "1.1", pod.Port, "churn-api-inference-1");
-        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
-        await ReconcileAsync(op);
+        // 1.1's pod reports 50% live accuracy over 40 labelled predictions.
+        await RollOutWithSummaryAsync(op, pod, new AnalysisSpec { Window = "10m", MinAccuracy = 0.8 }, Summaries.Replica("churn-api-1", [50, 50], 0, labeled: 40, correct: 20, version: "1.1"));
 
         var deployment = await op.GetAsync<ModelDeployment>("churn-api");
         Assert.Equal("1.0", deployment.Status.ServingVersion);
@@ -138,18 +148,10 @@ public sealed class ModelDeploymentControllerTests
     {
         await using var op = await OperatorCluster.StartAsync();
         await using var pod = new MonitoringServer();
-        var model = await ModelWithVersionsAsync(op, promoted: "1.0");
         var analysis = limit == "errors" ? new AnalysisSpec { Window = "10m", MaxErrorRate = 0.05 } : new AnalysisSpec { Window = "10m", MaxP99LatencyMilliseconds = 250 };
-        await DeploymentAsync(op, s => s.Rollout = new RolloutSpec { Analysis = analysis });
-        await ReconcileAsync(op);
-        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
-        await ReconcileAsync(op);
 
         // 1.1's pod reports its last minutes of requests: 10 % server errors, or a p99 of 910 ms
         // (10 of 100 requests between 100 ms and 1 s: the 99th is the 9th of them, at 0.1 + 0.9 × 0.9 s).
-        model.Status.PromotedVersion = "1.1";
-        await op.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<Model>(model, "flywheel.dev", "v1alpha1", OperatorCluster.Ns, "models", "churn");
-        await ReconcileAsync(op);
         // "few": the first three requests, two of them failed: too little to judge a version on.
         var requests = limit switch
         {
@@ -157,10 +159,7 @@ public sealed class ModelDeploymentControllerTests
             "latency" => new Flywheel.Contracts.Monitoring.RequestWindow { WindowSeconds = 300, Outcomes = new Dictionary<string, long> { ["success"] = 100 }, LatencyBounds = [0.01, 0.1, 1], LatencyCounts = [50, 40, 10, 0] },
             _ => new Flywheel.Contracts.Monitoring.RequestWindow { WindowSeconds = 300, Outcomes = new Dictionary<string, long> { ["success"] = 1, ["server_error"] = 2 }, LatencyBounds = [0.01, 0.1, 1], LatencyCounts = [1, 0, 0, 2] },
         };
-        pod.Summary = Summaries.Replica("churn-api-1", [50, 50], 0, version: "1.1") with { Model = "churn", Namespace = OperatorCluster.Ns, Requests = requests };
-        await Kubelet.ReadyInferencePodAsync(op.Client, "churn-api", "1.1", pod.Port, "churn-api-inference-1");
-        await Kubelet.RollOutAsync(op.Client, "churn-api-inference");
-        await ReconcileAsync(op);
+        await RollOutWithSummaryAsync(op, pod, analysis, Summaries.Replica("churn-api-1", [50, 50], 0, version: "1.1") with { Requests = requests });
 
         var deployment = await op.GetAsync<ModelDeployment>("churn-api");
         if (reason is null)
