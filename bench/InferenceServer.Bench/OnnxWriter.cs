@@ -1,11 +1,10 @@
 using System.Runtime.InteropServices;
-using System.Text;
+using static Flywheel.Trainer.Export.ProtoWire;
 
 namespace Flywheel.InferenceServer.Bench;
 
 /// <summary>
-/// The little of the protobuf wire format and the ONNX messages needed to write a small graph by hand
-/// (the same approach as the trainer's export code, copied rather than referenced).
+/// The ONNX messages needed to write a small graph by hand, on the trainer's protobuf wire writer.
 /// </summary>
 internal static class OnnxWriter
 {
@@ -15,14 +14,14 @@ internal static class OnnxWriter
     /// <summary>ModelProto: IR version 8, default-domain opset 13.</summary>
     public static byte[] Model(byte[] graph) => Message(m =>
     {
-        Varint(m, 1, 8);
-        Bytes(m, 8, Message(o =>
+        WriteVarintField(m, 1, 8);
+        WriteBytes(m, 8, Message(o =>
         {
-            String(o, 1, string.Empty);
-            Varint(o, 2, 13);
+            WriteString(o, 1, string.Empty);
+            WriteVarintField(o, 2, 13);
         }));
-        String(m, 2, "flywheel-bench");
-        Bytes(m, 7, graph);
+        WriteString(m, 2, "flywheel-bench");
+        WriteBytes(m, 7, graph);
     });
 
     /// <summary>GraphProto from its parts, each already encoded.</summary>
@@ -30,23 +29,23 @@ internal static class OnnxWriter
     {
         foreach (var node in nodes)
         {
-            Bytes(g, 1, node);
+            WriteBytes(g, 1, node);
         }
 
-        String(g, 2, name);
+        WriteString(g, 2, name);
         foreach (var tensor in initializers)
         {
-            Bytes(g, 5, tensor);
+            WriteBytes(g, 5, tensor);
         }
 
         foreach (var input in inputs)
         {
-            Bytes(g, 11, input);
+            WriteBytes(g, 11, input);
         }
 
         foreach (var output in outputs)
         {
-            Bytes(g, 12, output);
+            WriteBytes(g, 12, output);
         }
     });
 
@@ -55,23 +54,23 @@ internal static class OnnxWriter
     {
         foreach (var input in inputs)
         {
-            String(n, 1, input);
+            WriteString(n, 1, input);
         }
 
         foreach (var output in outputs)
         {
-            String(n, 2, output);
+            WriteString(n, 2, output);
         }
 
-        String(n, 3, outputs[0] + "_node");
-        String(n, 4, opType);
+        WriteString(n, 3, outputs[0] + "_node");
+        WriteString(n, 4, opType);
         foreach (var (name, value) in attributes)
         {
-            Bytes(n, 5, Message(a =>
+            WriteBytes(n, 5, Message(a =>
             {
-                String(a, 1, name);
-                Varint(a, 3, (ulong)value);
-                Varint(a, 20, 2);
+                WriteString(a, 1, name);
+                WriteVarintField(a, 3, (ulong)value);
+                WriteVarintField(a, 20, 2);
             }));
         }
     });
@@ -81,71 +80,38 @@ internal static class OnnxWriter
     {
         foreach (var dim in dims)
         {
-            Varint(t, 1, (ulong)dim);
+            WriteVarintField(t, 1, (ulong)dim);
         }
 
-        Varint(t, 2, FloatType);
-        String(t, 8, name);
-        Bytes(t, 9, MemoryMarshal.AsBytes(values.AsSpan()));
+        WriteVarintField(t, 2, FloatType);
+        WriteString(t, 8, name);
+        WriteBytes(t, 9, MemoryMarshal.AsBytes(values.AsSpan()));
     });
 
     /// <summary>ValueInfoProto of a tensor; a null dimension is the symbolic batch size.</summary>
     public static byte[] ValueInfo(string name, int elementType, params long?[] dims) => Message(v =>
     {
-        String(v, 1, name);
-        Bytes(v, 2, Message(type => Bytes(type, 1, Message(tensor =>
+        WriteString(v, 1, name);
+        WriteBytes(v, 2, Message(type => WriteBytes(type, 1, Message(tensor =>
         {
-            Varint(tensor, 1, (ulong)elementType);
-            Bytes(tensor, 2, Message(shape =>
+            WriteVarintField(tensor, 1, (ulong)elementType);
+            WriteBytes(tensor, 2, Message(shape =>
             {
                 foreach (var dim in dims)
                 {
-                    Bytes(shape, 1, Message(d =>
+                    WriteBytes(shape, 1, Message(d =>
                     {
                         if (dim is { } value)
                         {
-                            Varint(d, 1, (ulong)value);
+                            WriteVarintField(d, 1, (ulong)value);
                         }
                         else
                         {
-                            String(d, 2, "batch");
+                            WriteString(d, 2, "batch");
                         }
                     }));
                 }
             }));
         }))));
     });
-
-    private static byte[] Message(Action<Stream> write)
-    {
-        using var stream = new MemoryStream();
-        write(stream);
-        return stream.ToArray();
-    }
-
-    private static void String(Stream output, int field, string value) => Bytes(output, field, Encoding.UTF8.GetBytes(value));
-
-    private static void Bytes(Stream output, int field, ReadOnlySpan<byte> value)
-    {
-        WriteVarint(output, ((ulong)field << 3) | 2);
-        WriteVarint(output, (ulong)value.Length);
-        output.Write(value);
-    }
-
-    private static void Varint(Stream output, int field, ulong value)
-    {
-        WriteVarint(output, (ulong)field << 3);
-        WriteVarint(output, value);
-    }
-
-    private static void WriteVarint(Stream output, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            output.WriteByte((byte)(value | 0x80));
-            value >>= 7;
-        }
-
-        output.WriteByte((byte)value);
-    }
 }
