@@ -9,9 +9,6 @@ namespace Flywheel.Trainer.Data;
 /// </summary>
 public sealed record DataAccess
 {
-    /// <summary>Anonymous access to AWS S3 in us-east-1.</summary>
-    public static DataAccess Anonymous { get; } = new();
-
     /// <summary>An S3-compatible endpoint addressed path style (<c>&lt;endpoint&gt;/&lt;bucket&gt;/&lt;key&gt;</c>); null for AWS's virtual-hosted URLs.</summary>
     public string? S3Endpoint { get; init; }
 

@@ -61,7 +61,7 @@ public sealed class S3SignerTests
     public void Credentials_with_only_one_half_set_are_named_as_the_problem()
     {
         Assert.Null(Example.Problem());
-        Assert.Null(DataAccess.Anonymous.Problem());
+        Assert.Null(new DataAccess().Problem());
         var problem = (Example with { SecretAccessKey = null }).Problem();
         Assert.Contains("AWS_ACCESS_KEY_ID", problem);
         Assert.Contains("secretAccessKey", problem);
